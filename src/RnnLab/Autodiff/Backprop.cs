@@ -105,6 +105,18 @@ public sealed partial class Tensor
         return order;
     }
 
+    /// <summary>The leaves (tensors with RequiresGrad and no op behind them) that a Backward() from here would reach.</summary>
+    internal List<Tensor> Leaves()
+    {
+        var leaves = new List<Tensor>();
+        if (GradFn is null) { if (RequiresGrad) leaves.Add(this); return leaves; }
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var node in TopologicalOrder())
+            foreach (var input in node.Inputs)
+                if (input.GradFn is null && input.RequiresGrad && seen.Add(input)) leaves.Add(input);
+        return leaves;
+    }
+
     private static RnnLabException FreedError(Node node) => new(
         $"Backward: the graph through '{node.Op}' was already freed by an earlier Backward(). " +
         "Detach() any state you carry from one backward to the next (as truncated BPTT does), " +

@@ -15,6 +15,14 @@ internal static class GradMode
     public static IDisposable EnterNoGrad() { _noGradDepth++; return new Exit(() => _noGradDepth--); }
     public static IDisposable EnterAnomaly() { _anomalyDepth++; return new Exit(() => _anomalyDepth--); }
 
+    /// <summary>Records again even inside a NoGrad scope, until disposed (GradCheck needs a tape).</summary>
+    public static IDisposable EnterGradEnabled()
+    {
+        int saved = _noGradDepth;
+        _noGradDepth = 0;
+        return new Exit(() => _noGradDepth = saved);
+    }
+
     private sealed class Exit(Action onExit) : IDisposable
     {
         private Action? _onExit = onExit;
