@@ -1,0 +1,47 @@
+using RnnLab.Autodiff;
+
+namespace RnnLab.Training;
+
+/// <summary>
+/// Adagrad (Duchi, Hazan &amp; Singer 2011), exactly as <c>torch.optim.Adagrad</c>:
+/// <code>
+/// clr = lr / (1 + (t − 1)·lr_decay)
+/// g = ∇ + λ·p
+/// s = s + g²                         (s starts at initial_accumulator_value)
+/// p = p − clr · g / (√s + ε)
+/// </code>
+/// </summary>
+public sealed class Adagrad : Optimizer
+{
+    public double LearningRateDecay { get; }
+    public double WeightDecay { get; }
+    public double Eps { get; }
+    private readonly double[][] _sums;
+    private readonly int[] _steps;
+
+    public Adagrad(IEnumerable<Tensor> parameters, double learningRate = 0.01, double learningRateDecay = 0,
+                   double weightDecay = 0, double initialAccumulatorValue = 0, double eps = 1e-10)
+        : base("Adagrad", parameters, learningRate)
+    {
+        CheckNonNegative("Adagrad", "learning rate decay", learningRateDecay);
+        CheckNonNegative("Adagrad", "weight decay", weightDecay);
+        CheckNonNegative("Adagrad", "initial accumulator value", initialAccumulatorValue);
+        CheckNonNegative("Adagrad", "eps", eps);
+        LearningRateDecay = learningRateDecay; WeightDecay = weightDecay; Eps = eps;
+        _sums = Params.Select(p => Enumerable.Repeat(initialAccumulatorValue, p.Size).ToArray()).ToArray();
+        _steps = new int[Params.Count];
+    }
+
+    protected override void Update(int index, double[] p, double[] grad)
+    {
+        int t = ++_steps[index];
+        double clr = LearningRate / (1 + (t - 1) * LearningRateDecay);
+        double[] s = _sums[index];
+        for (int i = 0; i < p.Length; i++)
+        {
+            double g = grad[i] + WeightDecay * p[i];
+            s[i] += g * g;
+            p[i] -= clr * g / (Math.Sqrt(s[i]) + Eps);
+        }
+    }
+}
