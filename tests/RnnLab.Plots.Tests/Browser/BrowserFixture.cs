@@ -1,0 +1,19 @@
+using RnnLab.TestSupport.Browser;
+
+namespace RnnLab.Plots.Tests.Browser;
+
+/// <summary>One Chromium for all browser tests in this project (they run one after another).</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public HeadlessChromium Browser { get; private set; } = null!;
+
+    /// <summary>Screenshots go here, beside the test assembly, for a person to look at.</summary>
+    public static string ScreenshotDir => Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync() => Browser = await HeadlessChromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await Browser.DisposeAsync();
+}
+
+[CollectionDefinition("Browser")]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
