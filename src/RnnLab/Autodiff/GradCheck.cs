@@ -90,19 +90,7 @@ public static class GradCheck
             if (rel > maxRel || j == 0) { maxRel = rel; worst = j; }
         }
         return new GradCheckInput(index, input.Name ?? $"input {index}", (int[])input.Shape.Clone(), maxAbs, maxRel,
-            MultiIndex(worst, input.Shape), analytic.Length == 0 ? 0 : analytic[worst], numeric.Length == 0 ? 0 : numeric[worst]);
-    }
-
-    private static int[] MultiIndex(int flat, int[] shape)
-    {
-        var index = new int[shape.Length];
-        for (int d = shape.Length - 1; d >= 0; d--)
-        {
-            if (shape[d] == 0) return index;
-            index[d] = flat % shape[d];
-            flat /= shape[d];
-        }
-        return index;
+            Tensor.UnravelIndex(worst, input.Shape), analytic.Length == 0 ? 0 : analytic[worst], numeric.Length == 0 ? 0 : numeric[worst]);
     }
 }
 

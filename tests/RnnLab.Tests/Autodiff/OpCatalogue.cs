@@ -26,6 +26,16 @@ public static class OpCatalogue
         return t;
     }
 
+    // Values in [−2, 2) at least 0.05 away from each of the given points (clamp boundaries).
+    private static Tensor AwayFrom(Rng rng, double[] points, params int[] shape)
+    {
+        var t = Tensor.Uniform(rng, -2, 2, shape);
+        for (int i = 0; i < t.Size; i++)
+            foreach (double p in points)
+                if (Math.Abs(t.Data[i] - p) < 0.05) t.Data[i] = p + (t.Data[i] < p ? -0.05 : 0.05);
+        return t;
+    }
+
     private static (Func<Tensor[], Tensor>, Tensor[]) Of(Func<Tensor[], Tensor> f, params Tensor[] inputs) => (f, inputs);
 
     public static readonly IReadOnlyDictionary<string, Build> Ops = new Dictionary<string, Build>
@@ -39,6 +49,16 @@ public static class OpCatalogue
         ["Neg"] = d => Of(x => -x[0], N(d.Rng(), d.A, d.B)),
         ["Tanh"] = d => Of(x => x[0].Tanh(), N(d.Rng(), d.A, d.B, d.C) * 2),
         ["Sigmoid"] = d => Of(x => x[0].Sigmoid(), N(d.Rng(), d.A, d.B, d.C) * 3),
+        ["Relu"] = d => Of(x => x[0].Relu(), AwayFromZero(d.Rng(), d.A, d.B, d.C)),
+        ["Exp"] = d => Of(x => x[0].Exp(), N(d.Rng(), d.A, d.B, d.C)),
+        ["Log"] = d => Of(x => x[0].Log(), Positive(d.Rng(), d.A, d.B, d.C)),
+        ["Square"] = d => Of(x => x[0].Square(), N(d.Rng(), d.A, d.B, d.C)),
+        ["Sqrt"] = d => Of(x => x[0].Sqrt(), Positive(d.Rng(), d.A, d.B, d.C)),
+        ["Abs"] = d => Of(x => x[0].Abs(), AwayFromZero(d.Rng(), d.A, d.B, d.C)),
+        ["Pow (integer p, any sign)"] = d => Of(x => x[0].Pow(3), N(d.Rng(), d.A, d.B, d.C)),
+        ["Pow (real p, positive x)"] = d => { double p = new[] { 0.5, -1.5, 2.5, 1.3 }[d.Seed % 4]; return Of(x => x[0].Pow(p), Positive(d.Rng(), d.A, d.B, d.C)); },
+        ["Clamp"] = d => Of(x => x[0].Clamp(-0.5, 0.5), AwayFrom(d.Rng(), [-0.5, 0.5], d.A, d.B, d.C)),
+        ["Dropout (training)"] = d => Of(x => x[0].Dropout(0.3, new Rng(d.Seed), training: true), N(d.Rng(), d.A, d.B, d.C)),
 
         // ---- matmul ----
         ["MatMul [A,B]·[B,C]"] = d => { var r = d.Rng(); return Of(x => Tensor.MatMul(x[0], x[1]), N(r, d.A, d.B), N(r, d.B, d.C)); },
