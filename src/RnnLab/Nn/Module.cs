@@ -23,7 +23,7 @@ public abstract class Module
         ArgumentNullException.ThrowIfNull(parameter);
         CheckNewName(name);
         parameter.RequiresGrad = true;
-        parameter.Name ??= name;
+        parameter.Name = name;
         _parameters.Add((name, parameter));
         return parameter;
     }

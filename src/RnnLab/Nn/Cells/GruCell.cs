@@ -1,0 +1,42 @@
+using RnnLab.Autodiff;
+
+namespace RnnLab.Nn;
+
+/// <summary>
+/// One step of a GRU: the new h, and the gates that produced it (each [B, H]):
+/// reset gate R, update gate Z, candidate N.
+/// </summary>
+public sealed record GruStep(Tensor H, Tensor R, Tensor Z, Tensor N) : ICellStep<Tensor>
+{
+    public Tensor State => H;
+}
+
+/// <summary>
+/// The gated recurrent unit (Cho et al. 2014) exactly as PyTorch's <c>nn.GRUCell</c>. Parameters <c>weight_ih</c> [3H, I],
+/// <c>weight_hh</c> [3H, H], <c>bias_ih</c> [3H], <c>bias_hh</c> [3H], gate blocks in the order r, z, n.
+/// Note PyTorch's candidate applies the reset gate after the recurrent product: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)).
+/// </summary>
+public sealed class GruCell : RecurrentCell, IRecurrentCell<Tensor, GruStep>
+{
+    public GruCell(int inputSize, int hiddenSize, Rng rng)
+        : base("GruCell", inputSize, hiddenSize, gateCount: 3, rng) { }
+
+    /// <summary>Advances one step: x [B, I], h [B, H] (zeros when null) → the new h and the gates.</summary>
+    public GruStep Step(Tensor x, Tensor? h = null)
+    {
+        int batch = CheckInput(x);
+        return Equations(x, StateOrZeros(h, "h", batch), Weights);
+    }
+
+    /// <summary>The cell's equations with explicit weights (shapes are not checked here; <see cref="Step"/> does that).</summary>
+    public static GruStep Equations(Tensor x, Tensor h, CellWeights w)
+    {
+        var gi = (Tensor.MatMul(x, w.WeightIh, transposeB: true) + w.BiasIh).Split(3, axis: 1);   // 3 × [B, H]: W_i· x_t + b_i·
+        var gh = (Tensor.MatMul(h, w.WeightHh, transposeB: true) + w.BiasHh).Split(3, axis: 1);   // 3 × [B, H]: W_h· h_{t−1} + b_h·
+        var r = (gi[0] + gh[0]).Sigmoid();   // reset gate   r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)
+        var z = (gi[1] + gh[1]).Sigmoid();   // update gate  z_t = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+        var n = (gi[2] + r * gh[2]).Tanh();  // candidate    n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
+        var hNext = (1.0 - z) * n + z * h;   // h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}            // [B, H]
+        return new GruStep(hNext, r, z, n);
+    }
+}
