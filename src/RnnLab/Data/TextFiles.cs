@@ -18,6 +18,12 @@ public static class TextFiles
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0)
             throw new RnnLabException($"{path}: the file is empty (0 bytes); expected UTF-8 text. Replace it with a complete copy.");
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+            throw new RnnLabException($"{path}: the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8. Re-save it as UTF-8.");
+        int nul = Array.IndexOf(bytes, (byte)0);
+        if (nul >= 0)
+            throw new RnnLabException($"{path}: line {1 + bytes.AsSpan(0, nul).Count((byte)'\n')} holds a NUL byte (offset {nul}): the file is UTF-16 or binary, " +
+                                      "not UTF-8 text. Re-save it as UTF-8.");
         int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         try
         {
