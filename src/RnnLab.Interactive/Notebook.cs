@@ -1,0 +1,33 @@
+using Microsoft.DotNet.Interactive.Formatting;
+using RnnLab.Autodiff;
+
+namespace RnnLab.Interactive;
+
+/// <summary>
+/// The one call every notebook's setup cell makes. It installs the FSharp.Core bridge that Plotly.NET
+/// needs in the kernel, and the HTML formatters for RnnLab's types. Calling it again does nothing new.
+/// </summary>
+public static class Notebook
+{
+    private static int formattersInstalled;
+
+    /// <summary>
+    /// Prepares the kernel and returns a green box naming the build it loaded, or a red one when that
+    /// build is older than the sources or was rebuilt after the kernel loaded it.
+    /// </summary>
+    public static CheckResult Setup()
+    {
+        FSharpCoreBridge.Install();
+        if (Interlocked.Exchange(ref formattersInstalled, 1) == 0) RegisterFormatters();
+        return BuildCheck.Run();
+    }
+
+    private static void RegisterFormatters()
+    {
+        Formatter.Register<HtmlView>(v => v.Html, HtmlMimeType);
+        Formatter.Register<CheckResult>(c => c.ToHtml(), HtmlMimeType);
+        Formatter.Register<Tensor>(t => TensorHtml.Render(t), HtmlMimeType);
+    }
+
+    private const string HtmlMimeType = "text/html";
+}
