@@ -127,3 +127,21 @@ public sealed class TapeTests
         Assert.True(double.IsNaN((a / a).Item()));
     }
 }
+
+public sealed class ReadmeExampleTests
+{
+    [Fact]
+    public void The_readme_example_runs_and_its_gradient_checks()
+    {
+        var rng = new Rng(seed: 1);
+        var w = Tensor.Parameter(Tensor.Normal(rng, 0, 0.1, 3, 4), "weight");
+        var x = Tensor.Normal(rng, 0, 1, 2, 4);
+        var loss = Tensor.CrossEntropy(Tensor.MatMul(x, w, transposeB: true).Tanh(), [0, 2]);
+        loss.Backward();
+        Assert.Equal([3, 4], w.GradTensor().Shape);
+        var grad = w.Grad!.ToArray();
+        var check = GradCheck.Check(p => Tensor.CrossEntropy(Tensor.MatMul(x, p[0], transposeB: true).Tanh(), [0, 2]), [w]);
+        Assert.True(check.Passed(), check.ToString());
+        Assert.Equal(grad, w.Grad!);                                  // GradCheck left w.Grad alone
+    }
+}
