@@ -22,9 +22,20 @@ internal static class Figure
 
     public static Trace2D Trace(string type) => new(type);
 
-    /// <summary>Combines traces and a layout into one chart (no Plotly.NET default template: <see cref="Style"/> is ours).</summary>
-    public static GenericChart Chart(IEnumerable<Trace> traces, Layout layout)
+    /// <summary>
+    /// Combines traces and a layout into one chart (no Plotly.NET default template: <see cref="Style"/> is ours).
+    /// The notes of <paramref name="gaps"/> (NaN drawn as gaps, …) are added above the plot, with room made for them.
+    /// </summary>
+    public static GenericChart Chart(IEnumerable<Trace> traces, Layout layout, Gaps gaps)
     {
+        object[] notes = gaps.Annotations();
+        if (notes.Length > 0)
+        {
+            var existing = layout.TryGetTypedPropertyValue<IEnumerable<object>>("annotations");
+            layout.With("annotations", (existing is null ? [] : existing.Value).Concat(notes).ToArray());
+            var margin = layout.TryGetTypedPropertyValue<Style.Margin>("margin");
+            if (margin is not null) layout.With("margin", margin.Value with { t = margin.Value.t + Gaps.NoteHeight * notes.Length });
+        }
         var chart = GenericChart.ofTraceObjects(false, traces.ToArray());
         chart = GenericChart.setLayout(layout, chart);
         return GenericChart.setConfig(new Config().With("responsive", true).With("displaylogo", false), chart);

@@ -47,13 +47,16 @@ internal sealed class Gaps
             yield return $"⚠ {NonPositive} value{(NonPositive == 1 ? " is" : "s are")} ≤ 0, not drawable on the log scale (gaps)";
     }
 
-    /// <summary>plotly.js annotations for <see cref="Notes"/>, stacked under the title.</summary>
+    /// <summary>Pixels of top margin each note needs.</summary>
+    public const int NoteHeight = 22;
+
+    /// <summary>plotly.js annotations for <see cref="Notes"/>, stacked just above the plot area, left-aligned under the title.</summary>
     public object[] Annotations() =>
         Notes().Select((text, i) => (object)new
         {
             text,
-            xref = "paper", yref = "paper", x = 1.0, y = 1.0, xanchor = "right", yanchor = "bottom",
-            yshift = 4 + 18 * i, showarrow = false,
+            xref = "paper", yref = "paper", x = 0.0, y = 1.0, xanchor = "left", yanchor = "bottom",
+            yshift = 4 + NoteHeight * i, showarrow = false,
             font = new { color = "#b35806", size = 12 },
             bgcolor = "#fff7e6", bordercolor = "#b35806", borderwidth = 1,
         }).ToArray();

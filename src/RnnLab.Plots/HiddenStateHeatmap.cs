@@ -40,9 +40,8 @@ public static partial class Charts
 
         var layout = Style.BaseLayout(data.Title, height: Math.Clamp(140 + units * 14, 320, 760))
             .With("xaxis", TokenAxis.Apply(Figure.Axis("time step t (input token)"), data.Tokens))
-            .With("yaxis", Figure.Axis("unit").With("autorange", "reversed"))
-            .With("annotations", gaps.Annotations());
-        return Figure.Chart([heatmap], layout);
+            .With("yaxis", Figure.Axis("unit").With("autorange", "reversed"));
+        return Figure.Chart([heatmap], layout, gaps);
     }
 
     /// <summary>The token of each column repeated for every row, for heatmap hover text.</summary>

@@ -26,6 +26,12 @@ public static class Style
         [0.0, "#f7fcf0"], [0.25, "#ccebc5"], [0.5, "#7bccc4"], [0.75, "#2b8cbe"], [1.0, "#084081"],
     ];
 
+    /// <summary>Dark to bright (Viridis), for magnitudes drawn on a log scale (connectivity, ‖∂h/∂x‖).</summary>
+    public static readonly object[][] Magnitude =
+    [
+        [0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"],
+    ];
+
     /// <summary>Line colours for overlaid series (models, gates), colour-blind safe (Okabe–Ito).</summary>
     public static readonly string[] SeriesColors =
         ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"];
@@ -39,17 +45,42 @@ public static class Style
 
     public static string SeriesColor(int i) => SeriesColors[i % SeriesColors.Length];
 
-    /// <summary>The layout every chart starts from: title, size, font, white background.</summary>
-    internal static Layout BaseLayout(string title, int height, int width = Width) =>
+    /// <summary>
+    /// The <see cref="Diverging"/> colour of a tanh-valued <paramref name="value"/> (clamped to −1..1),
+    /// as "#rrggbb": the same colours as the heatmaps, for HTML that is not drawn by plotly.js.
+    /// </summary>
+    public static string DivergingColor(double value)
+    {
+        double p = (Math.Clamp(value, -1, 1) + 1) / 2;                // position on the scale, 0..1
+        int k = 1;
+        while (k < Diverging.Length - 1 && (double)Diverging[k][0] < p) k++;
+        double p0 = (double)Diverging[k - 1][0], p1 = (double)Diverging[k][0];
+        double w = p1 > p0 ? (p - p0) / (p1 - p0) : 0;
+        (int r0, int g0, int b0) = Rgb((string)Diverging[k - 1][1]);
+        (int r1, int g1, int b1) = Rgb((string)Diverging[k][1]);
+        return $"#{Mix(r0, r1, w):x2}{Mix(g0, g1, w):x2}{Mix(b0, b1, w):x2}";
+
+        static int Mix(int a, int b, double w) => (int)Math.Round(a + (b - a) * w);
+        static (int, int, int) Rgb(string hex) =>
+            (Convert.ToInt32(hex[1..3], 16), Convert.ToInt32(hex[3..5], 16), Convert.ToInt32(hex[5..7], 16));
+    }
+
+    /// <summary>The layout every chart starts from: title, size, font, white background; a legend, if any, goes under the plot.</summary>
+    internal static Layout BaseLayout(string title, int height, int width = Width, bool legend = false) =>
         new Layout()
-            .With("title", new { text = title, x = 0.02, xanchor = "left", font = new { size = 17 } })
+            .With("title", new { text = title, x = 0.02, xanchor = "left", y = 1.0, yref = "container", yanchor = "top", pad = new { t = 14 }, font = new { size = 17 } })
             .With("width", width)
             .With("height", height)
             .With("font", new { family = FontFamily, size = 12, color = "#222222" })
             .With("paper_bgcolor", "#ffffff")
             .With("plot_bgcolor", "#ffffff")
-            .With("margin", new { l = 70, r = 30, t = 60, b = 60 })
+            .With("margin", new Margin(l: 70, r: 30, t: 60, b: legend ? 120 : 60))
+            .With("showlegend", legend)
+            .With("legend", new { orientation = "h", x = 0.0, xanchor = "left", y = -0.3, yanchor = "top" })
             .With("hovermode", "closest");
+
+    /// <summary>Space around the plot area in pixels (plotly.js <c>layout.margin</c>); lower-case names are plotly's.</summary>
+    internal sealed record Margin(int l, int r, int t, int b);
 
     /// <summary>A colour bar with a title, placed beside the plot.</summary>
     internal static object ColorBar(string title, double y = 0.5, double len = 1.0, double x = 1.02) =>

@@ -26,7 +26,8 @@ internal static class TokenAxis
     public static string[] Display(IReadOnlyList<string> tokens) => tokens.Select(Display).ToArray();
 
     /// <summary>Token labels on an axis whose coordinates are positions 0..n−1.</summary>
-    public static LinearAxis Apply(LinearAxis axis, IReadOnlyList<string> tokens)
+    /// <param name="reversed">Put position 0 at the top (for a y axis read like a matrix).</param>
+    public static LinearAxis Apply(LinearAxis axis, IReadOnlyList<string> tokens, bool reversed = false)
     {
         int n = tokens.Count;
         int every = Math.Max(1, (int)Math.Ceiling(n / (double)MaxLabels));
@@ -36,6 +37,6 @@ internal static class TokenAxis
             .With("tickvals", positions)
             .With("ticktext", positions.Select(i => Display(tokens[i])).ToArray())
             .With("tickangle", 0)
-            .With("range", new[] { -0.5, n - 0.5 });
+            .With("range", reversed ? new[] { n - 0.5, -0.5 } : new[] { -0.5, n - 0.5 });
     }
 }

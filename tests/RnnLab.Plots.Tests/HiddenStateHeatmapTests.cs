@@ -59,6 +59,7 @@ public sealed class HiddenStateHeatmapTests
         Assert.Null(ChartJson.Numbers(z[1])[3]);
         Assert.Null(ChartJson.Numbers(z[0])[0]);
         Assert.Contains(json.Annotations, a => a.Contains("2 values are NaN or infinite"));
+        Assert.Equal(60 + Gaps.NoteHeight, json.Layout.GetProperty("margin").GetProperty("t").GetInt32()); // room made for the note
     }
 
     [Fact]

@@ -62,6 +62,35 @@ public sealed class BrowserPage : IAsyncDisposable
         }
     }
 
+    /// <summary>A real left click at viewport coordinates (CSS pixels), as a user's mouse would do it.</summary>
+    public async Task ClickAsync(double x, double y, TimeSpan? timeout = null)
+    {
+        await MouseAsync("mouseMoved", x, y, timeout);
+        await MouseAsync("mousePressed", x, y, timeout);
+        await MouseAsync("mouseReleased", x, y, timeout);
+    }
+
+    /// <summary>Moves the mouse to viewport coordinates (triggers :hover and mouseover handlers).</summary>
+    public Task HoverAsync(double x, double y, TimeSpan? timeout = null) => MouseAsync("mouseMoved", x, y, timeout);
+
+    /// <summary>Scrolls the first element matching <paramref name="selector"/> into view and returns its viewport rectangle.</summary>
+    public async Task<(double X, double Y, double Width, double Height)> ElementRectAsync(string selector, TimeSpan? timeout = null)
+    {
+        string quoted = JsonSerializer.Serialize(selector);
+        JsonElement r = await EvaluateAsync(
+            $"(() => {{ const e = document.querySelector({quoted}); if (!e) return null; e.scrollIntoView({{block: 'center'}}); " +
+            "const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, w: b.width, h: b.height}; })()", timeout);
+        if (r.ValueKind != JsonValueKind.Object) throw new InvalidOperationException($"No element matches {selector}.");
+        return (r.GetProperty("x").GetDouble(), r.GetProperty("y").GetDouble(), r.GetProperty("w").GetDouble(), r.GetProperty("h").GetDouble());
+    }
+
+    private Task<JsonNode> MouseAsync(string type, double x, double y, TimeSpan? timeout) =>
+        SendAsync("Input.dispatchMouseEvent", new JsonObject
+        {
+            ["type"] = type, ["x"] = x, ["y"] = y, ["button"] = type == "mouseMoved" ? "none" : "left",
+            ["buttons"] = type == "mousePressed" ? 1 : 0, ["clickCount"] = type == "mouseMoved" ? 0 : 1,
+        }, timeout);
+
     /// <summary>Saves a PNG of the whole page (not just the viewport) and returns its path.</summary>
     public async Task<string> ScreenshotAsync(string path, TimeSpan? timeout = null)
     {
