@@ -55,4 +55,15 @@ public static class Check
         return new CheckResult(ok, ok ? $"{what} matches (largest error {ColorScale.Format(worstErr)})" : $"{what} is not right yet",
             ok ? null : $"element {worst} (flat index): expected {ColorScale.Format(expected.Data[worst])}, got {ColorScale.Format(actual.Data[worst])}");
     }
+
+    /// <summary>Passes when the gradient check passed at <paramref name="tol"/>; on failure the detail is the check's table.</summary>
+    public static CheckResult Gradients(GradCheckResult result, string what, double tol = 1e-6)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        bool ok = result.Passed(tol);
+        return new CheckResult(ok,
+            ok ? $"the gradients of {what} match central differences (max relative error {ColorScale.Format(result.MaxRelError)})"
+               : $"the gradients of {what} do not match central differences",
+            ok ? null : result.ToString());
+    }
 }

@@ -52,6 +52,7 @@ internal sealed class ColorScale
     public string Tint(double v)
     {
         if (!double.IsFinite(v)) return "#e0e0e0";
+        if (!(High > Low)) return "#f7f7f7";   // all values equal: nothing to contrast
         var (r, g, b) = Rgb(v);
         const double keep = 0.35;
         return $"#{Mix(r):x2}{Mix(g):x2}{Mix(b):x2}";

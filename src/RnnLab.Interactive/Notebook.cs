@@ -1,5 +1,6 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using RnnLab.Autodiff;
+using RnnLab.Nn;
 
 namespace RnnLab.Interactive;
 
@@ -27,6 +28,8 @@ public static class Notebook
         Formatter.Register<HtmlView>(v => v.Html, HtmlMimeType);
         Formatter.Register<CheckResult>(c => c.ToHtml(), HtmlMimeType);
         Formatter.Register<Tensor>(t => TensorHtml.Render(t), HtmlMimeType);
+        Formatter.Register<Module>(m => ModelHtml.Render(m), HtmlMimeType);
+        Formatter.Register<GradCheckResult>(r => GradCheckHtml.Render(r), HtmlMimeType);
     }
 
     private const string HtmlMimeType = "text/html";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using RnnLab.Autodiff;
+using Module = RnnLab.Nn.Module;
 
 namespace RnnLab.Interactive;
 
@@ -16,6 +17,20 @@ public static class Show
     {
         ArgumentNullException.ThrowIfNull(t);
         return new HtmlView(TensorHtml.Render(t));
+    }
+
+    /// <summary>A model's parameters: name, shape, size, value statistics and, after backward, gradient norms.</summary>
+    public static HtmlView Model(Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new HtmlView(ModelHtml.Render(model));
+    }
+
+    /// <summary>A gradient check's outcome as a table (what a cell shows for a bare <see cref="GradCheckResult"/>).</summary>
+    public static HtmlView GradCheck(GradCheckResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new HtmlView(GradCheckHtml.Render(result));
     }
 
     /// <summary>
@@ -56,7 +71,8 @@ public static class Show
             if (row.Count != headers.Count)
                 throw new RnnLabException($"Show.Table: row {r} has {row.Count} values but there are {headers.Count} headers");
             sb.Append("<tr>");
-            foreach (object? v in row) sb.Append($"<td style=\"{cellStyle}\">").Append(Interactive.Html.Escape(FormatCell(v))).Append("</td>");
+            foreach (object? v in row)
+                sb.Append($"<td style=\"{cellStyle}{(IsNumber(v) ? "" : ";text-align:left")}\">").Append(Interactive.Html.Escape(FormatCell(v))).Append("</td>");
             sb.Append("</tr>");
         }
         return new HtmlView(sb.Append("</table>").ToString());
@@ -72,6 +88,8 @@ public static class Show
 
     /// <summary>Raw HTML, shown as is.</summary>
     public static HtmlView Html(string html) => new(html ?? "");
+
+    private static bool IsNumber(object? v) => v is double or float or int or long or decimal or short or byte or uint or ulong;
 
     private static string FormatCell(object? v) => v switch
     {

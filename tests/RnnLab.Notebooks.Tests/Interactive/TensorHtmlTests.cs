@@ -62,4 +62,13 @@ public sealed class TensorHtmlTests
         Assert.Contains("∂L/∂x", html.Value);
         Assert.Equal(1 - Math.Tanh(1) * Math.Tanh(1), double.Parse(Values(tables[1])[0], System.Globalization.CultureInfo.InvariantCulture), 3);
     }
+
+    [Fact]
+    public void Cells_are_tinted_by_sign_and_a_constant_tensor_stays_neutral()
+    {
+        string Background(XElement td) => ((string)td.Attribute("style")!).Split(';').Single(p => p.StartsWith("background:", StringComparison.Ordinal));
+        var signed = Render(Tensor.FromArray([-1.0, 1.0])).Descendants("td").ToArray();
+        Assert.NotEqual(Background(signed[0]), Background(signed[1]));
+        Assert.All(Render(Tensor.Zeros(2, 2)).Descendants("td"), td => Assert.Equal("background:#f7f7f7", Background(td)));
+    }
 }

@@ -15,6 +15,7 @@ public sealed class NotebookFormatTests
     {
         var names = Repo.NotebookNames().ToArray();
         Assert.Contains("00-start-here.ipynb", names);
+        Assert.Contains("01-autodiff-from-scratch.ipynb", names);
         Assert.All(names, n => Assert.Matches(@"^\d\d-[a-z0-9-]+\.ipynb$", n));
     }
 
