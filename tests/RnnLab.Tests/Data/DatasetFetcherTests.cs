@@ -252,3 +252,23 @@ public sealed class DatasetFetcherTests
         public void Report(T value) => report(value);
     }
 }
+
+public sealed class DatasetManifestTests
+{
+    [Fact]
+    public void The_manifest_in_datasets_README_lists_every_registered_file_with_its_hash_and_url()
+    {
+        string readme = File.ReadAllText(Path.Combine(DataPaths.FindRepoRoot(AppContext.BaseDirectory)!, "datasets", "README.md"));
+        foreach (DatasetInfo info in Datasets.All)
+        {
+            Assert.Contains($"`{info.Name}`", readme);
+            Assert.Contains(info.Url, readme);
+            foreach (DatasetFile f in info.Files)
+            {
+                Assert.Contains($"`{f.RelativePath}`", readme);
+                Assert.Contains($"`{f.Sha256}`", readme);
+                Assert.Contains(f.SizeBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " B", readme);
+            }
+        }
+    }
+}
