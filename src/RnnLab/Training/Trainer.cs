@@ -135,9 +135,9 @@ public sealed class Trainer
         var run = _options.Bptt.Run(_model, batch.Inputs, null, _rng);
         var loss = batch.Loss(run.Output);
         double value = loss.Item();
-        if (!double.IsFinite(value)) return (value, double.NaN, Diverged(step, "loss", value, double.NaN));
         loss.Backward();
         double norm = _options.ClipGradNorm is double max ? GradClip.ClipGradNorm(_parameters, max) : GradClip.GradNorm(_parameters);
+        if (!double.IsFinite(value)) return (value, norm, Diverged(step, "loss", value, norm));
         if (!double.IsFinite(norm)) return (value, norm, Diverged(step, "gradient norm", norm, norm));
         if (_options.ClipGradValue is double clip) GradClip.ClipGradValue(_parameters, clip);
         _optimizer.Step();
