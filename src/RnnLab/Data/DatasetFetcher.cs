@@ -1,34 +1,8 @@
-using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace RnnLab.Data;
-
-/// <summary>Settings for a <see cref="DatasetFetcher"/>; the defaults are what a learner wants.</summary>
-public sealed record DatasetFetcherOptions
-{
-    /// <summary>A folder of local copies; defaults to the <c>RNNLAB_DATA_DIR</c> environment variable.</summary>
-    public string? DataDir { get; init; } = Environment.GetEnvironmentVariable(Datasets.DataDirVariable) is { Length: > 0 } d ? d : null;
-
-    /// <summary>Where downloads are kept; see <see cref="DataPaths.DefaultCacheDir"/>.</summary>
-    public string CacheDir { get; init; } = DataPaths.DefaultCacheDir();
-
-    /// <summary>False forbids the network: a dataset not found locally is an error.</summary>
-    public bool AllowDownload { get; init; } = true;
-
-    /// <summary>
-    /// A mirror to download from instead of the canonical hosts (for tests and offline classroom servers):
-    /// the URL becomes this base plus the canonical URL's last segment, e.g. <c>http://127.0.0.1:8080/AirPassengers.csv</c>.
-    /// </summary>
-    public Uri? BaseUrl { get; init; }
-
-    /// <summary>The client used for downloads (null: a shared client with a 10-minute timeout).</summary>
-    public HttpClient? HttpClient { get; init; }
-
-    /// <summary>Receives download progress.</summary>
-    public IProgress<DownloadProgress>? Progress { get; init; }
-}
 
 /// <summary>
 /// Finds a dataset's files, in this order:
@@ -41,7 +15,7 @@ public sealed record DatasetFetcherOptions
 /// Every copy is checked against the registry's SHA-256: a mismatch is refused with both hashes.
 /// Nothing half-written is ever left in the cache (temp file + rename; the temp file is deleted on failure).
 /// </summary>
-public sealed class DatasetFetcher
+public sealed partial class DatasetFetcher
 {
     private static readonly Lazy<HttpClient> SharedClient = new(() =>
     {
@@ -162,100 +136,6 @@ public sealed class DatasetFetcher
         {
             throw new RnnLabException($"Dataset '{info.Name}': {zipPath} is not a readable zip archive ({e.Message}); replace it with a fresh copy from {info.Url}", e);
         }
-    }
-
-    /// <summary>
-    /// Reads every file of <paramref name="info"/> out of a zip (ignoring folders and macOS <c>__MACOSX</c>
-    /// entries), verifies them all, and only then writes them atomically into the cache.
-    /// </summary>
-    private Dictionary<string, string> ExtractToCache(DatasetInfo info, Stream zipStream, string zipName)
-    {
-        using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read);
-        var contents = new Dictionary<string, byte[]>();
-        foreach (DatasetFile f in info.Files)
-        {
-            ZipArchiveEntry entry = zip.Entries.FirstOrDefault(e => e.Name == f.FileName && !e.FullName.StartsWith("__MACOSX", StringComparison.Ordinal))
-                ?? throw new RnnLabException($"Dataset '{info.Name}': the archive {zipName} has no file {f.FileName}; " +
-                                             $"it holds {string.Join(", ", zip.Entries.Select(e => e.FullName))}");
-            using var entryStream = entry.Open();
-            using var buffer = new MemoryStream();
-            entryStream.CopyTo(buffer);
-            byte[] bytes = buffer.ToArray();
-            CheckHash(info, f, Convert.ToHexStringLower(SHA256.HashData(bytes)), $"{f.FileName} inside {zipName}");
-            contents[f.RelativePath] = bytes;
-        }
-
-        var paths = new Dictionary<string, string>();
-        foreach (DatasetFile f in info.Files)
-        {
-            string final = Path.Combine(Path.GetFullPath(Options.CacheDir), f.RelativePath);
-            string temp = TempFiles.Create(final);
-            try
-            {
-                File.WriteAllBytes(temp, contents[f.RelativePath]);
-                TempFiles.Commit(temp, final);
-            }
-            finally { TempFiles.Discard(temp); }
-            paths[f.RelativePath] = final;
-        }
-        return paths;
-    }
-
-    // ---- downloading -------------------------------------------------------------------------
-
-    private LocatedDataset Download(DatasetInfo info, string url, CancellationToken ct)
-    {
-        string cache = Path.GetFullPath(Options.CacheDir);
-        Directory.CreateDirectory(cache);
-        TempFiles.SweepStale(cache);
-
-        string target = info.ArchiveName is null ? Path.Combine(cache, info.Files[0].RelativePath) : Path.Combine(cache, info.ArchiveName);
-        string temp = TempFiles.Create(target);
-        try
-        {
-            string actual = DownloadTo(info, url, temp, ct);
-            if (info.ArchiveName is null)
-            {
-                CheckHash(info, info.Files[0], actual, $"the download from {url}");
-                TempFiles.Commit(temp, target);
-                return new LocatedDataset(info, new Dictionary<string, string> { [info.Files[0].RelativePath] = target }, DatasetSource.Download, url);
-            }
-            using var stream = File.OpenRead(temp);
-            return new LocatedDataset(info, ExtractToCache(info, stream, url), DatasetSource.Download, url);
-        }
-        finally { TempFiles.Discard(temp); }
-    }
-
-    /// <summary>Streams the URL into <paramref name="temp"/>, reporting progress; returns the SHA-256 of what arrived.</summary>
-    private string DownloadTo(DatasetInfo info, string url, string temp, CancellationToken ct)
-    {
-        HttpClient client = Options.HttpClient ?? SharedClient.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using HttpResponseMessage response = client.Send(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
-        long? total = response.Content.Headers.ContentLength;
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using Stream body = response.Content.ReadAsStream(ct);
-        long received = 0;
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-        {
-            var buffer = new byte[81920];
-            Options.Progress?.Report(new DownloadProgress(info.Name, url, 0, total));
-            int n;
-            while ((n = body.Read(buffer)) > 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                file.Write(buffer, 0, n);
-                hash.AppendData(buffer, 0, n);
-                received += n;
-                Options.Progress?.Report(new DownloadProgress(info.Name, url, received, total));
-            }
-        }
-        if (total is long expected && received != expected)
-            throw new IOException($"the transfer was interrupted after {received} of {expected} bytes");
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     // ---- hashes and messages -----------------------------------------------------------------

@@ -96,6 +96,20 @@ public sealed class DatasetFetcherTests
     }
 
     [Fact]
+    public void A_cancelled_download_leaves_nothing_in_the_cache()
+    {
+        using var cache = new TempDir();
+        using var server = new LoopbackHttpServer();
+        server.Serve("input.txt", Reference("tinyshakespeare.txt"));
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress<DownloadProgress>(p => { if (p.BytesReceived > 0) cts.Cancel(); });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Fetcher(cache.Path, server.BaseUrl, progress: progress).Fetch("tinyshakespeare", null, cts.Token));
+
+        Assert.Empty(cache.Files());
+    }
+
+    [Fact]
     public void The_sentiment_zip_is_downloaded_verified_and_extracted()
     {
         using var cache = new TempDir();
