@@ -21,4 +21,30 @@ public sealed class MatMulTests
         var ex = Assert.Throws<RnnLabException>(() => Tensor.MatMul(Tensor.Zeros(32, 65), Tensor.Zeros(128, 512)));
         Assert.Equal("MatMul: cannot multiply [32, 65] by [128, 512]: inner sizes 65 and 128 differ", ex.Message);
     }
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, true)]
+    public void Matches_a_naive_triple_loop_on_sizes_that_span_several_cache_blocks(bool transA, bool transB, bool sparseA)
+    {
+        // k = 300 and n = 70 split B into several blocks in every kernel; odd sizes exercise the vector tails.
+        const int m = 37, n = 70, k = 300;
+        var rng = new Rng(4);
+        var a = Tensor.Normal(rng, 0, 1, transA ? [k, m] : [m, k]);
+        if (sparseA) for (int i = 0; i < a.Size; i++) if (rng.NextDouble() < 0.6) a.Data[i] = 0;   // the kernels skip zero coefficients
+        var b = Tensor.Normal(rng, 0, 1, transB ? [n, k] : [k, n]);
+        var y = Tensor.MatMul(a, b, transA, transB);
+        Assert.Equal([m, n], y.Shape);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (transA ? a[p, i] : a[i, p]) * (transB ? b[j, p] : b[p, j]);
+                Assert.Equal(s, y[i, j], 1e-11);
+            }
+    }
 }
