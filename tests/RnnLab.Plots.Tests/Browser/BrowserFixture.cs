@@ -10,6 +10,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Screenshots go here, beside the test assembly, for a person to look at.</summary>
     public static string ScreenshotDir => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>The pages the tests open, kept beside the screenshots so a person can open them too.</summary>
+    public static string PagePath(string name)
+    {
+        string dir = Path.Combine(AppContext.BaseDirectory, "pages");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name + ".html");
+    }
+
     public async Task InitializeAsync() => Browser = await HeadlessChromium.LaunchAsync();
 
     public async Task DisposeAsync() => await Browser.DisposeAsync();

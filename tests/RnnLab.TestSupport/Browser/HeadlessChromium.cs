@@ -26,7 +26,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public static string ExecutablePath =>
         Environment.GetEnvironmentVariable("RNNLAB_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
 
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long any single wait may take. Generous: a shared CI machine under heavy load is slow, and a timeout is a hang guard, not a speed test.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;
     private readonly string _profileDir;
