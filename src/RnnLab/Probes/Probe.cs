@@ -14,23 +14,66 @@ namespace RnnLab.Probes;
 /// </summary>
 public static class Probe
 {
-    // ---- the character model -----------------------------------------------------------------
+    // ---- the standard model: recurrent layer + head ------------------------------------------------
 
     /// <summary>
-    /// Probes a <see cref="CharRnnModel"/> on one-hot <paramref name="input"/> [T, B, V] with next-symbol
-    /// <paramref name="targets"/> [T·B] (time-major: position t·B + b). L = mean cross-entropy over all steps.
+    /// Probes a <see cref="SequenceModel"/> (e.g. a character model: one-hot input, next-symbol scores) on
+    /// <paramref name="input"/> [T, B, I] with class <paramref name="targets"/> [T·B] (time-major: position t·B + b).
+    /// L = mean cross-entropy over all steps; the trace also holds the logits, probabilities and per-step loss.
     /// </summary>
-    public static Trace Run(CharRnnModel model, Tensor input, int[] targets, IReadOnlyList<string>? tokens = null)
+    public static Trace Run(SequenceModel model, Tensor input, int[] targets, IReadOnlyList<string>? tokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        int steps = CheckModelInput(model, input), batch = input.Shape[1];
+        if (targets.Length != steps * batch)
+            throw new RnnLabException($"Probe.Run: {targets.Length} targets were given for input {Tensor.ShapeString(input.Shape)}; give T·B = {steps * batch} (time-major)");
+        return RunModel(model, input, tokens, isLogits: true, targets,
+                        output => Tensor.CrossEntropy(output.Reshape(steps * batch, model.OutputSize), targets));
+    }
+
+    /// <summary>
+    /// Probes a <see cref="SequenceModel"/> used for regression: L = mean squared error between the outputs [T, B, O]
+    /// and <paramref name="target"/> [T, B, O].
+    /// </summary>
+    public static Trace Run(SequenceModel model, Tensor input, Tensor target, IReadOnlyList<string>? tokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        int steps = CheckModelInput(model, input);
+        if (target.Rank != 3 || target.Shape[0] != steps || target.Shape[1] != input.Shape[1] || target.Shape[2] != model.OutputSize)
+            throw new RnnLabException($"Probe.Run: expected target [{steps}, {input.Shape[1]}, {model.OutputSize}] (T, B, O), got {Tensor.ShapeString(target.Shape)}");
+        return RunModel(model, input, tokens, isLogits: false, null, output => Tensor.MseLoss(output, target));
+    }
+
+    /// <summary>
+    /// Probes a character model (a <see cref="SequenceModel"/> with input and output size V = the vocabulary size) on a
+    /// text: it reads text[0 … n−2] one-hot and predicts text[1 … n−1]; the token labels are the characters read.
+    /// </summary>
+    public static Trace Run(SequenceModel model, string text, CharVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (text.Length < 2) throw new RnnLabException($"Probe.Run: the text needs at least 2 characters (one to read, one to predict), got {text.Length}");
+        if (vocabulary.Size != model.InputSize || vocabulary.Size != model.OutputSize)
+            throw new RnnLabException($"Probe.Run: the vocabulary has {vocabulary.Size} symbols but the model reads {model.InputSize} and predicts {model.OutputSize}; a character model has both equal to the vocabulary size");
+        int[] ids = vocabulary.Encode(text);
+        var tokens = text[..^1].Select(ch => ch.ToString()).ToArray();
+        var input = Tensor.OneHot(ids[..^1], vocabulary.Size).Reshape(ids.Length - 1, 1, vocabulary.Size);   // [T, 1, V]
+        return Run(model, input, ids[1..], tokens);
+    }
+
+    private static int CheckModelInput(SequenceModel model, Tensor input)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (input.Rank != 3 || input.Shape[2] != model.VocabSize)
-            throw new RnnLabException($"Probe.Run: expected one-hot input [T, B, {model.VocabSize}] for this model, got {Tensor.ShapeString(input.Shape)}");
-        int steps = input.Shape[0], batch = input.Shape[1], vocab = model.VocabSize;
-        if (targets.Length != steps * batch)
-            throw new RnnLabException($"Probe.Run: {targets.Length} targets were given for input {Tensor.ShapeString(input.Shape)}; give T·B = {steps * batch} (time-major)");
+        if (input.Rank != 3 || input.Shape[2] != model.InputSize || input.Shape[0] < 1 || input.Shape[1] < 1)
+            throw new RnnLabException($"Probe.Run: expected input [T, B, {model.InputSize}] for this model, got {Tensor.ShapeString(input.Shape)}");
+        return input.Shape[0];
+    }
 
+    private static Trace RunModel(SequenceModel model, Tensor input, IReadOnlyList<string>? tokens, bool isLogits, int[]? targets,
+                                  Func<Tensor, Tensor> loss)
+    {
         using var gradOn = GradMode.EnterGradEnabled();
         var rec = new TraceRecorder(tokens);
         var (xs, watched) = WatchSteps(rec, input, timeAxis: 0);
@@ -42,29 +85,12 @@ public static class Probe
             Gru g => RecordLayer<Tensor, GruStep>(rec, g.Forward(watched), xs, g.NumDirections),
             _ => throw new RnnLabException($"Probe.Run: unexpected recurrent layer {model.Recurrent.GetType().Name}"),
         };
-        var logits = model.Head.Forward(hidden);                                  // [T, B, V]
+        var output = model.Head.Forward(hidden);                                  // [T, B, O]
         using (Tensor.NoGrad())
-            for (int t = 0; t < steps; t++) rec.RecordOutput(logits.Select(0, t)); // [B, V] each
-        var loss = Tensor.CrossEntropy(logits.Reshape(steps * batch, vocab), targets);
-        loss.Backward();
-        return rec.Finish(loss, model, targets);
-    }
-
-    /// <summary>
-    /// Probes a <see cref="CharRnnModel"/> on a text: the model reads text[0 … n−2] and predicts text[1 … n−1];
-    /// the token labels are the characters read.
-    /// </summary>
-    public static Trace Run(CharRnnModel model, string text, CharVocabulary vocabulary)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(text);
-        ArgumentNullException.ThrowIfNull(vocabulary);
-        if (text.Length < 2) throw new RnnLabException($"Probe.Run: the text needs at least 2 characters (one to read, one to predict), got {text.Length}");
-        if (vocabulary.Size != model.VocabSize)
-            throw new RnnLabException($"Probe.Run: the vocabulary has {vocabulary.Size} symbols but the model was built for {model.VocabSize}");
-        int[] ids = vocabulary.Encode(text);
-        var tokens = text[..^1].Select(ch => ch.ToString()).ToArray();
-        return Run(model, model.OneHot(ids[..^1]), ids[1..], tokens);
+            for (int t = 0; t < xs.Length; t++) rec.RecordOutput(output.Select(0, t), isLogits);   // [B, O] each
+        var value = loss(output);
+        BackwardScalar(value);
+        return rec.Finish(value, model, targets);
     }
 
     // ---- bare sequence layers ------------------------------------------------------------------

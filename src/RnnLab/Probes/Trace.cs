@@ -1,6 +1,10 @@
-using RnnLab.Nn;
+using System.Text.Json.Serialization;
 
 namespace RnnLab.Probes;
+
+/// <summary>Which recurrent cell a trace was recorded from (read from the type of its step records).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CellKind>))]
+public enum CellKind { Rnn, Lstm, Gru }
 
 /// <summary>
 /// Everything a probe saw during one forward (and backward) pass of a recurrent model, as plain arrays that charts,

@@ -20,7 +20,7 @@ namespace RnnLab.Probes;
 /// loss.Backward();
 /// Trace trace = rec.Finish(loss, cell);
 /// </code>
-/// <see cref="Probe.Run(CharRnnModel, Tensor, int[], IReadOnlyList{string}?)"/> does exactly this for a whole model.
+/// <see cref="Probe.Run(SequenceModel, Tensor, int[], IReadOnlyList{string}?)"/> does exactly this for a whole model.
 /// <para>
 /// Recording is opt-in. <see cref="Off"/> is a recorder whose methods return at once and allocate nothing, so a training
 /// loop can call them unconditionally. When on, the recorder keeps a reference to every step's tensors and copies

@@ -23,23 +23,10 @@ public sealed class ProbeTests
     }
 
     [Fact]
-    public void Model_parameters_have_the_names_of_a_PyTorch_rnn_plus_head_module()
-    {
-        var model = new CharRnnModel(CellKind.Lstm, vocabSize: 7, hiddenSize: 3, new Rng(0), numLayers: 2);
-        var names = model.NamedParameters().Select(p => $"{p.Name}{Tensor.ShapeString(p.Value.Shape)}");
-        Assert.Equal([
-            "rnn.weight_ih_l0[12, 7]", "rnn.weight_hh_l0[12, 3]", "rnn.bias_ih_l0[12]", "rnn.bias_hh_l0[12]",
-            "rnn.weight_ih_l1[12, 3]", "rnn.weight_hh_l1[12, 3]", "rnn.bias_ih_l1[12]", "rnn.bias_hh_l1[12]",
-            "head.weight[7, 3]", "head.bias[7]"], names);
-        var gru = new CharRnnModel(CellKind.Gru, 7, 3, new Rng(0));
-        Assert.Equal("rnn.weight_hh_l0[9, 3]", gru.NamedParameters().Select(p => $"{p.Name}{Tensor.ShapeString(p.Value.Shape)}").ElementAt(1));
-    }
-
-    [Fact]
     public void Lstm_model_trace_equals_a_manual_step_by_step_run()
     {
         var rng = new Rng(1);
-        var model = new CharRnnModel(CellKind.Lstm, V, H, rng, numLayers: 2);
+        var model = new SequenceModel(RecurrentKind.Lstm, V, H, V, rng, numLayers: 2);
         var (input, targets) = Batch(rng);
         var tokens = Enumerable.Range(0, T).Select(t => $"tok{t}").ToArray();
         var trace = Probe.Run(model, input, targets, tokens);
@@ -88,7 +75,7 @@ public sealed class ProbeTests
     public void Text_overload_reads_all_but_the_last_character_and_predicts_the_next()
     {
         var vocab = CharVocabulary.FromText("hello world");
-        var model = new CharRnnModel(CellKind.Gru, vocab.Size, 3, new Rng(2));
+        var model = new SequenceModel(RecurrentKind.Gru, vocab.Size, 3, vocab.Size, new Rng(2));
         var trace = Probe.Run(model, "hello", vocab);
         Assert.Equal(["h", "e", "l", "l"], trace.Tokens!);
         Assert.Equal(vocab.Encode("ello"), trace.Targets!.Select(t => t[0]));
@@ -97,11 +84,26 @@ public sealed class ProbeTests
         Assert.Equal(Enumerable.Range(0, 4).Select(t => Array.IndexOf(trace.Input![t][0], 1.0)), vocab.Encode("hell"));
     }
 
+    [Fact]
+    public void Regression_model_probe_uses_the_mean_squared_error()
+    {
+        var rng = new Rng(12);
+        var model = new SequenceModel(RecurrentKind.Gru, 2, 3, 1, rng);
+        var input = Tensor.Uniform(rng, -1, 1, T, B, 2);
+        var target = Tensor.Uniform(rng, -1, 1, T, B, 1);
+        var trace = Probe.Run(model, input, target);
+        var (output, _) = model.Forward(input);
+        Assert.Equal(Tensor.MseLoss(output, target).Item(), trace.Loss!.Value, 1e-15);
+        Assert.Null(trace.Probabilities);
+        Assert.Null(trace.StepLoss);
+        Assert.Equal(output.Data, trace.Output!.SelectMany(s => s.SelectMany(r => r)).ToArray());
+    }
+
     // ---- gradient norms against finite differences -------------------------------------------------
 
     // The model's loss when h_t (or c_t, or x_t) of layer 0 is nudged by eps in feature j of sequence b: its central
     // difference in eps is the total derivative ∂L/∂h_t[b, j] that the probe reads from the tape.
-    private static double PerturbedLoss(CharRnnModel model, Tensor input, int[] targets, string what, int at, int b, int j, double eps)
+    private static double PerturbedLoss(SequenceModel model, Tensor input, int[] targets, string what, int at, int b, int j, double eps)
     {
         using var _ = Tensor.NoGrad();
         var xs = Enumerable.Range(0, input.Shape[0]).Select(t => Tensor.FromArray(input.Select(0, t).Data, B, V)).ToArray();
@@ -141,7 +143,7 @@ public sealed class ProbeTests
         return Tensor.CrossEntropy(logits.Reshape(-1, V), targets).Item();
     }
 
-    private static double FiniteDifferenceNorm(CharRnnModel model, Tensor input, int[] targets, string what, int at, int width)
+    private static double FiniteDifferenceNorm(SequenceModel model, Tensor input, int[] targets, string what, int at, int width)
     {
         const double eps = 1e-6;
         double sum = 0;
@@ -155,13 +157,13 @@ public sealed class ProbeTests
     }
 
     [Theory]
-    [InlineData(CellKind.Rnn)]
-    [InlineData(CellKind.Lstm)]
-    [InlineData(CellKind.Gru)]
-    public void Probed_gradient_norms_equal_finite_differences(CellKind kind)
+    [InlineData(RecurrentKind.RnnTanh)]
+    [InlineData(RecurrentKind.Lstm)]
+    [InlineData(RecurrentKind.Gru)]
+    public void Probed_gradient_norms_equal_finite_differences(RecurrentKind kind)
     {
         var rng = new Rng(3);
-        var model = new CharRnnModel(kind, V, H, rng);
+        var model = new SequenceModel(kind, V, H, V, rng);
         var (input, targets) = Batch(rng);
         var trace = Probe.Run(model, input, targets);
         var layer = trace.Layers[0];
@@ -169,7 +171,7 @@ public sealed class ProbeTests
         {
             Assert.Equal(FiniteDifferenceNorm(model, input, targets, "h", t, H), layer.HGradNorm![t], 1e-7);
             Assert.Equal(FiniteDifferenceNorm(model, input, targets, "x", t, V), trace.InputGradNorm![t], 1e-7);
-            if (kind == CellKind.Lstm) Assert.Equal(FiniteDifferenceNorm(model, input, targets, "c", t, H), layer.CGradNorm![t], 1e-7);
+            if (kind == RecurrentKind.Lstm) Assert.Equal(FiniteDifferenceNorm(model, input, targets, "c", t, H), layer.CGradNorm![t], 1e-7);
         }
         Assert.True(layer.HGradNorm!.All(n => n > 0));
 
@@ -345,7 +347,7 @@ public sealed class ProbeTests
         two.Record(step);
         Assert.Contains("2 token labels", Assert.Throws<RnnLabException>(() => two.Finish()).Message);
 
-        var model = new CharRnnModel(CellKind.Rnn, V, H, rng);
+        var model = new SequenceModel(RecurrentKind.RnnTanh, V, H, V, rng);
         Assert.Contains("[T, B, 5]", Assert.Throws<RnnLabException>(() => Probe.Run(model, Tensor.Zeros(3, 1, 4), [0, 0, 0])).Message);
         Assert.Contains("T·B = 3", Assert.Throws<RnnLabException>(() => Probe.Run(model, Tensor.Zeros(3, 1, 5), [0, 0])).Message);
         Assert.Contains("scalar", Assert.Throws<RnnLabException>(() => Probe.Run(new RnnCell(2, 3, rng), Tensor.Zeros(3, 1, 2), y => y)).Message);

@@ -10,7 +10,7 @@ public sealed class TraceJsonTests
     private static Trace LstmTrace()
     {
         var vocab = CharVocabulary.FromText("to be or not");
-        var model = new CharRnnModel(CellKind.Lstm, vocab.Size, 3, new Rng(1), numLayers: 2);
+        var model = new SequenceModel(RecurrentKind.Lstm, vocab.Size, 3, vocab.Size, new Rng(1), numLayers: 2);
         return Probe.Run(model, "to be", vocab);
     }
 
