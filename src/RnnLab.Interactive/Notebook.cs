@@ -1,12 +1,14 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using RnnLab.Autodiff;
 using RnnLab.Nn;
+using RnnLab.Probes;
 
 namespace RnnLab.Interactive;
 
 /// <summary>
 /// The one call every notebook's setup cell makes. It installs the FSharp.Core bridge that Plotly.NET
-/// needs in the kernel, and the HTML formatters for RnnLab's types. Calling it again does nothing new.
+/// needs in the kernel, and the HTML formatters for RnnLab's types (tensors, models, gradient checks,
+/// probe traces, check results). Calling it again does nothing new.
 /// </summary>
 public static class Notebook
 {
@@ -30,6 +32,7 @@ public static class Notebook
         Formatter.Register<Tensor>(t => TensorHtml.Render(t), HtmlMimeType);
         Formatter.Register<Module>(m => ModelHtml.Render(m), HtmlMimeType);
         Formatter.Register<GradCheckResult>(r => GradCheckHtml.Render(r), HtmlMimeType);
+        Formatter.Register<Trace>(t => TraceHtml.Render(t), HtmlMimeType);
     }
 
     private const string HtmlMimeType = "text/html";

@@ -33,6 +33,13 @@ public static class Show
         return new HtmlView(GradCheckHtml.Render(result));
     }
 
+    /// <summary>A probe trace: what each layer recorded, and the last layer's hidden state as a heatmap.</summary>
+    public static HtmlView Trace(Probes.Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        return new HtmlView(TraceHtml.Render(trace));
+    }
+
     /// <summary>
     /// A rank-1 or rank-2 tensor as an SVG heatmap: rows top to bottom, columns left to right.
     /// Signed data gets a blue–white–red scale centred on 0; one-signed data gets viridis.
