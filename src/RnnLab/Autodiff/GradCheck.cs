@@ -115,12 +115,12 @@ public sealed record GradCheckResult(IReadOnlyList<GradCheckInput> Inputs)
         var ic = CultureInfo.InvariantCulture;
         var rows = Inputs.Select(i => new[]
         {
-            i.Name, Tensor.ShapeString(i.Shape), i.MaxAbsError.ToString("E2", ic), i.MaxRelError.ToString("E2", ic),
+            i.Name, Tensor.ShapeString(i.Shape), i.MaxAbsError.ToString("0.00E+00", ic), i.MaxRelError.ToString("0.00E+00", ic),
             Tensor.ShapeString(i.WorstIndex), i.Analytic.ToString("G10", ic), i.Numeric.ToString("G10", ic),
         }).Prepend(["input", "shape", "max abs err", "max rel err", "worst at", "analytic", "numeric"]).ToList();
         var widths = Enumerable.Range(0, 7).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var sb = new StringBuilder();
-        sb.Append(ic, $"GradCheck: {(Passed() ? "passed" : "FAILED")} at tolerance 1e-6 (max relative error {MaxRelError:E2}; ");
+        sb.Append(ic, $"GradCheck: {(Passed() ? "passed" : "FAILED")} at tolerance 1e-6 (max relative error {MaxRelError:0.00E+00}; ");
         sb.AppendLine("relative error = |analytic − numeric| / max(1, |analytic|, |numeric|))");
         foreach (var r in rows)
             sb.AppendLine(string.Join("  ", r.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
