@@ -77,13 +77,15 @@ public sealed class CharVocabulary
     /// <summary>The characters at the given indices.</summary>
     public string Decode(IEnumerable<int> indices) => new(indices.Select(i => this[i]).ToArray());
 
-    private sealed record Saved(string Symbols, string? Unknown);
+    // Saved as UTF-16 code units, not as a string: a vocabulary can hold half of a surrogate pair
+    // (characters outside the BMP are two chars), which a JSON string cannot carry.
+    private sealed record Saved(int[] Codes, int? Unknown);
 
-    /// <summary>A JSON string holding the symbols, for checkpoint metadata; <see cref="FromMetadataString"/> reads it back.</summary>
+    /// <summary>A JSON string holding the symbols (as UTF-16 code units), for checkpoint metadata; <see cref="FromMetadataString"/> reads it back.</summary>
     public string ToMetadataString()
     {
-        string symbols = new(Unknown is null ? _symbols : _symbols[1..]);
-        return JsonSerializer.Serialize(new Saved(symbols, Unknown?.ToString()));
+        char[] symbols = Unknown is null ? _symbols : _symbols[1..];
+        return JsonSerializer.Serialize(new Saved(symbols.Select(c => (int)c).ToArray(), Unknown));
     }
 
     public static CharVocabulary FromMetadataString(string metadata)
@@ -92,9 +94,9 @@ public sealed class CharVocabulary
         Saved? saved;
         try { saved = JsonSerializer.Deserialize<Saved>(metadata); }
         catch (JsonException e) { throw new RnnLabException($"CharVocabulary.FromMetadataString: not a saved vocabulary ({e.Message})", e); }
-        if (saved?.Symbols is null || saved.Unknown is { Length: not 1 })
-            throw new RnnLabException("CharVocabulary.FromMetadataString: not a saved vocabulary (expected {\"Symbols\": \"...\", \"Unknown\": \"?\" or null})");
-        return new CharVocabulary(saved.Symbols, saved.Unknown?[0]);
+        if (saved?.Codes is null || saved.Codes.Any(c => c is < 0 or > char.MaxValue) || saved.Unknown is < 0 or > char.MaxValue)
+            throw new RnnLabException("CharVocabulary.FromMetadataString: not a saved vocabulary (expected {\"Codes\": [UTF-16 code units], \"Unknown\": code or null})");
+        return new CharVocabulary(saved.Codes.Select(c => (char)c), (char?)saved.Unknown);
     }
 
     public override string ToString() => $"CharVocabulary({Size} symbols: {string.Concat(_symbols.Take(40).Select(c => char.IsControl(c) ? ' ' : c))}{(Size > 40 ? "…" : "")})";

@@ -45,7 +45,8 @@ public sealed class WordTokenizer
             bool apostropheInWord = c is '\'' or '’' && word.Length > 0 && i + 1 < s.Length && char.IsLetter(s[i + 1]);
             if (char.IsLetterOrDigit(c) || apostropheInWord) { word.Append(c == '’' ? '\'' : c); continue; }
             if (word.Length > 0) { tokens.Add(word.ToString()); word.Clear(); }
-            if (!char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format) tokens.Add(c.ToString());
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) tokens.Add(s.Substring(i++, 2));   // 😀: one token
+            else if (!char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format) tokens.Add(c.ToString());
         }
         if (word.Length > 0) tokens.Add(word.ToString());
         return tokens;

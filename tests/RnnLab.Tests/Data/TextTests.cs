@@ -23,14 +23,14 @@ public sealed class TextTests
     [Fact]
     public void CharVocabulary_round_trips_through_metadata()
     {
-        foreach (var v in new[] { CharVocabulary.FromText("Ünïcode \"quoted\"\n\t é"), CharVocabulary.FromText("abc", unknown: null) })
+        foreach (var v in new[] { CharVocabulary.FromText("Ünïcode \"quoted\"\n\t é 😀 𝄞 \0"), CharVocabulary.FromText("abc", unknown: null) })
         {
             var back = CharVocabulary.FromMetadataString(v.ToMetadataString());
             Assert.Equal(v.Symbols, back.Symbols);
             Assert.Equal(v.Unknown, back.Unknown);
         }
         Assert.Throws<RnnLabException>(() => CharVocabulary.FromMetadataString("not json"));
-        Assert.Throws<RnnLabException>(() => CharVocabulary.FromMetadataString("{\"Symbols\":\"aa\",\"Unknown\":null}"));
+        Assert.Throws<RnnLabException>(() => CharVocabulary.FromMetadataString("{\"Codes\":[97,97],\"Unknown\":null}"));
     }
 
     [Fact]
@@ -39,6 +39,7 @@ public sealed class TextTests
         Assert.Equal(["don't", "buy", "it", "-", "-", "great", "!", "10", "/", "10"],
             WordTokenizer.Tokenize("Don't buy it -- GREAT!  10/10"));
         Assert.Equal(["it's", "'", "fine", "'"], WordTokenizer.Tokenize("It’s 'fine'"));
+        Assert.Equal(["good", "😀", "!"], WordTokenizer.Tokenize("good😀!"));
 
         var tok = WordTokenizer.Fit(["the cat sat", "the cat ran", "the dog"], maxVocabulary: 4);
         Assert.Equal(["<pad>", "<unk>", "the", "cat"], tok.Words);
