@@ -16,7 +16,7 @@ ours="$("$bench" --threads "$threads" --seconds "$seconds")"; echo "$ours"
 echo "== RnnLab W1 on 2 threads =="
 ours2="$("$bench" --threads 2 --seconds "$seconds" --only W1)"; echo "$ours2"
 
-field() { grep "^$1" | sed -E "s/.*: ([0-9.]+) ms\/(step|probe).*/\1/"; }
+field() { grep "^$1 .*ms/" | sed -E "s/.*: ([0-9.]+) ms\/(step|probe).*/\1/"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "== ratios (PyTorch time / RnnLab time: > 1 means RnnLab is faster) =="
 for w in W1 W2 W3; do

@@ -32,9 +32,26 @@ public sealed partial class Tensor
         if (NeedsGrad(inputs))
         {
             output.RequiresGrad = true;
-            output.GradFn = new Node(op, output, inputs, backward);
+            output.GradFn = new Node(op, [output], inputs, backward);
         }
         return output;
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for a fused op with several outputs: they share one node, which runs once, after every
+    /// consumer of every output, and whose <paramref name="backward"/> reads each output's gradient (null if none reached it).
+    /// </summary>
+    internal static void RecordFused(string op, Tensor[] outputs, Tensor[] inputs, Action backward)
+    {
+        if (GradMode.DetectAnomaly)
+            foreach (var output in outputs) CheckFinite(output.Data, $"{op}: forward produced", inputs);
+        if (!NeedsGrad(inputs)) return;
+        var node = new Node(op, outputs, inputs, backward);
+        foreach (var output in outputs)
+        {
+            output.RequiresGrad = true;
+            output.GradFn = node;
+        }
     }
 
     /// <summary>The gradient buffer, allocated (zeros) on first use.</summary>
@@ -72,7 +89,7 @@ public sealed partial class Tensor
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
-            if (node.Output.Grad is null) continue;   // no gradient reached this branch
+            if (!node.HasOutputGrad) continue;   // no gradient reached this branch
             node.Backward!();
             if (GradMode.DetectAnomaly)
                 foreach (var input in node.Inputs)

@@ -1,151 +1,226 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RnnLab.Autodiff;
 
 /// <summary>
 /// The matrix-multiply kernels: C += op(A) · op(B), where op is identity or transpose, for
 /// contiguous row-major matrices. C is [M, N]; op(A) is [M, K]; op(B) is [K, N].
-/// Each row of C is computed by one thread in a fixed order: the same bits on any thread count.
+/// <para>
+/// Three paths, chosen from the shapes and the data alone (never from the thread count):
+/// <list type="bullet">
+/// <item>sparse: when op(A) (or op(B)) is mostly zeros, as one-hot inputs are, only its non-zeros are visited, so
+///   x_t · W_ihᵀ with one-hot x_t costs a row gather and dW_ih += dzᵀ x_t a column scatter;</item>
+/// <item>small: fewer than four rows (batch 1: W_hh h, the min-char-rnn): dot products or row AXPYs;</item>
+/// <item>blocked: op(B) is packed into a contiguous [K, N] panel and a 4 × 8 register-blocked micro-kernel
+///   accumulates with fused multiply-adds (Vector256), K in blocks that stay in cache.</item>
+/// </list>
+/// Every element of C is summed by one thread in a fixed order, so the results are the same bits on any thread count.
+/// </para>
 /// </summary>
 internal static class Gemm
 {
+    private const int Mr = 4, Nr = 8, Kc = 256;   // micro-kernel rows, columns; K block
+
     public static void Run(bool transA, bool transB, int m, int n, int k, double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset)
     {
-        long work = (long)n * k;
-        Parallelism.For(m, work, (i0, i1) =>
-        {
-            var A = a.AsSpan(aOffset, m * k);
-            var B = b.AsSpan(bOffset, k * n);
-            var C = c.AsSpan(cOffset, m * n);
-            switch (transA, transB)
-            {
-                case (false, false): NN(i0, i1, n, k, A, B, C); break;
-                case (false, true): NT(i0, i1, n, k, A, B, C); break;
-                case (true, false): TN(i0, i1, m, n, k, A, B, C); break;
-                default: TT(i0, i1, m, n, k, A, B, C); break;
-            }
-        });
+        if (m == 0 || n == 0 || k == 0) return;
+        // op(A)[i, p] = a[aOffset + i·ars + p·acs];  op(B)[p, j] = b[bOffset + p·brs + j·bcs]
+        var opA = new Operand(a, aOffset, transA ? 1 : k, transA ? m : 1);
+        var opB = new Operand(b, bOffset, transB ? 1 : n, transB ? k : 1);
+
+        if (IsSparse(a, aOffset, m * k)) { Sparse(m, n, k, opA, opB, c, cOffset); return; }
+        if (IsSparse(b, bOffset, k * n)) { SparseB(m, n, k, opA, opB, c, cOffset); return; }
+        if (m < Mr) { Small(transA, transB, m, n, k, opA, opB, c, cOffset); return; }
+        Blocked(m, n, k, opA, opB, c, cOffset);
     }
 
-    // Cache blocking: the kernels walk B in blocks of about 64 KB and finish a block for all their
-    // rows of C before the next, so the block stays in cache instead of streaming B once per row.
-    // Every C[i, j] still sums its terms in ascending k: blocking changes no bit of the result.
-    private const int BlockDoubles = 8192;
-
-    // C[i, :] += Σ_p A[i, p] · B[p, :]     (A [M, K], B [K, N]): row axpys, contiguous in B and C.
-    private static void NN(int i0, int i1, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    /// <summary>A matrix operand read through strides: element [r, q] is Data[Offset + r·RowStride + q·ColStride].</summary>
+    private readonly record struct Operand(double[] Data, int Offset, int RowStride, int ColStride)
     {
-        int block = Math.Max(1, BlockDoubles / Math.Max(1, n));   // rows of B per block
-        for (int p0 = 0; p0 < k; p0 += block)
-        {
-            int p1 = Math.Min(k, p0 + block);
-            for (int i = i0; i < i1; i++)
-            {
-                var ci = c.Slice(i * n, n);
-                int p = p0;
-                for (; p + 4 <= p1; p += 4) Axpy4(a[i * k + p], a[i * k + p + 1], a[i * k + p + 2], a[i * k + p + 3], b, p, n, ci);
-                for (; p < p1; p++)
-                {
-                    double aip = a[i * k + p];
-                    if (aip != 0) Axpy(aip, b.Slice(p * n, n), ci);   // one-hot inputs: most aip are 0
-                }
-            }
-        }
+        public double this[int r, int q] => Data[Offset + r * RowStride + q * ColStride];
+        public Operand Transposed => new(Data, Offset, ColStride, RowStride);
     }
 
-    // C[i, j] += A[i, :] · B[j, :]         (A [M, K], B [N, K]): dot products of contiguous rows,
-    // four rows of B at a time so that each load of A[i, :] serves four outputs.
-    private static void NT(int i0, int i1, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    // Mostly zeros (at most one in eight values non-zero)? Stops counting as soon as the answer is no.
+    private static bool IsSparse(double[] x, int offset, int count)
     {
-        int block = Math.Max(4, BlockDoubles / Math.Max(1, k) / 4 * 4);   // rows of B per block, a multiple of 4
-        for (int j0 = 0; j0 < n; j0 += block)
+        if (count < 64) return false;
+        int limit = count / 8, nonZero = 0;
+        var span = x.AsSpan(offset, count);
+        for (int i = 0; i < span.Length; i++)
+            if (span[i] != 0 && ++nonZero > limit) return false;
+        return true;
+    }
+
+    // C[i, :] += Σ_{p: A[i,p] ≠ 0} A[i, p] · op(B)[p, :]   — one pass over A, one row AXPY per non-zero.
+    private static void Sparse(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    {
+        for (int i = 0; i < m; i++)
         {
-            int j1 = Math.Min(n, j0 + block);
-            for (int i = i0; i < i1; i++)
+            var ci = c.AsSpan(cOffset + i * n, n);
+            for (int p = 0; p < k; p++)
             {
-                var ai = a.Slice(i * k, k);
-                int j = j0;
-                for (; j + 4 <= j1; j += 4)
-                {
-                    var (d0, d1, d2, d3) = Dot4(ai, b.Slice(j * k, k), b.Slice((j + 1) * k, k), b.Slice((j + 2) * k, k), b.Slice((j + 3) * k, k));
-                    c[i * n + j] += d0; c[i * n + j + 1] += d1; c[i * n + j + 2] += d2; c[i * n + j + 3] += d3;
-                }
-                for (; j < j1; j++) c[i * n + j] += Dot(ai, b.Slice(j * k, k));
+                double aip = a[i, p];
+                if (aip == 0) continue;
+                if (b.ColStride == 1) Axpy(aip, b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
+                else for (int j = 0; j < n; j++) ci[j] = Math.FusedMultiplyAdd(aip, b[p, j], ci[j]);
             }
         }
     }
 
-    // C[i, :] += Σ_p A[p, i] · B[p, :]     (A [K, M], B [K, N])
-    private static void TN(int i0, int i1, int m, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
+    // C[:, j] += op(A)[:, p] · op(B)[p, j] for each non-zero op(B)[p, j], p in order (dW_ih = dzᵀ x with one-hot x).
+    private static void SparseB(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
-        int block = Math.Max(1, BlockDoubles / Math.Max(1, n));
-        for (int p0 = 0; p0 < k; p0 += block)
-        {
-            int p1 = Math.Min(k, p0 + block);
-            for (int i = i0; i < i1; i++)
-            {
-                var ci = c.Slice(i * n, n);
-                int p = p0;
-                for (; p + 4 <= p1; p += 4) Axpy4(a[p * m + i], a[(p + 1) * m + i], a[(p + 2) * m + i], a[(p + 3) * m + i], b, p, n, ci);
-                for (; p < p1; p++)
-                {
-                    double api = a[p * m + i];
-                    if (api != 0) Axpy(api, b.Slice(p * n, n), ci);
-                }
-            }
-        }
-    }
-
-    // C[i, j] += Σ_k A[k, i] · B[j, k]     (A [K, M], B [N, K])
-    private static void TT(int i0, int i1, int m, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)
-    {
-        for (int i = i0; i < i1; i++)
+        for (int p = 0; p < k; p++)
             for (int j = 0; j < n; j++)
             {
-                double s = 0;
-                for (int p = 0; p < k; p++) s += a[p * m + i] * b[j * k + p];
-                c[i * n + j] += s;
+                double bpj = b[p, j];
+                if (bpj == 0) continue;
+                for (int i = 0; i < m; i++)
+                {
+                    ref double cij = ref c[cOffset + i * n + j];
+                    cij = Math.FusedMultiplyAdd(a[i, p], bpj, cij);
+                }
             }
     }
 
-    // c += α0 B[p, :] + α1 B[p+1, :] + α2 B[p+2, :] + α3 B[p+3, :], the rows added one after the other (exactly the bits
-    // of four Axpy calls) but with one load and store of c instead of four. Zero coefficients are skipped (one-hot inputs).
-    private static void Axpy4(double a0, double a1, double a2, double a3, ReadOnlySpan<double> b, int p, int n, Span<double> c)
+    // One to three rows (batch 1 recurrences): NT as dot products of contiguous rows, NN/TN as AXPYs of B's rows.
+    private static void Small(bool transA, bool transB, int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
-        ReadOnlySpan<double> b0 = b.Slice(p * n, n), b1 = b.Slice((p + 1) * n, n), b2 = b.Slice((p + 2) * n, n), b3 = b.Slice((p + 3) * n, n);
-        if (a0 == 0 || a1 == 0 || a2 == 0 || a3 == 0)
+        for (int i = 0; i < m; i++)
         {
-            if (a0 != 0) Axpy(a0, b0, c);
-            if (a1 != 0) Axpy(a1, b1, c);
-            if (a2 != 0) Axpy(a2, b2, c);
-            if (a3 != 0) Axpy(a3, b3, c);
+            var ci = c.AsSpan(cOffset + i * n, n);
+            if (!transA && transB)
+            {
+                int row0 = i;
+                Parallelism.For(n, k, (j0, j1) =>
+                {
+                    var row = a.Data.AsSpan(a.Offset + row0 * k, k);
+                    var cRow = c.AsSpan(cOffset + row0 * n, n);
+                    for (int j = j0; j < j1; j++) cRow[j] += Dot(row, b.Data.AsSpan(b.Offset + j * k, k));
+                });
+            }
+            else if (!transB)
+            {
+                for (int p = 0; p < k; p++)
+                {
+                    double aip = a[i, p];
+                    if (aip != 0) Axpy(aip, b.Data.AsSpan(b.Offset + p * n, n), ci);
+                }
+            }
+            else
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) s = Math.FusedMultiplyAdd(a[i, p], b[p, j], s);
+                    ci[j] += s;
+                }
+            }
+        }
+    }
+
+    // Packs op(B) into bp as K rows of N8 = ⌈N/8⌉·8 values (zero padded), then runs the micro-kernel over row blocks in parallel.
+    private static unsafe void Blocked(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    {
+        int n8 = (n + Nr - 1) / Nr * Nr;
+        var bp = ArrayPool<double>.Shared.Rent(k * n8);
+        for (int p = 0; p < k; p++) bp.AsSpan(p * n8 + n, n8 - n).Clear();
+        if (b.ColStride == 1)
+            for (int p = 0; p < k; p++) b.Data.AsSpan(b.Offset + p * b.RowStride, n).CopyTo(bp.AsSpan(p * n8, n));
+        else
+            for (int p0 = 0; p0 < k; p0 += Nr)   // transposing: read 8 consecutive values of a B row, write them down 8 rows of bp
+            {
+                int p1 = Math.Min(k, p0 + Nr);
+                for (int j = 0; j < n; j++)
+                {
+                    int src = b.Offset + j * b.ColStride;
+                    for (int p = p0; p < p1; p++) bp[p * n8 + j] = b.Data[src + p];
+                }
+            }
+        int blocks = (m + Mr - 1) / Mr;
+        Parallelism.For(blocks, (long)Mr * n * k, (blk0, blk1) =>
+        {
+            int i0 = blk0 * Mr, i1 = Math.Min(m, blk1 * Mr);
+            fixed (double* pa = a.Data, pb = bp, pc = c)
+                Panel(i0, i1, n, n8, k, pa + a.Offset, a.RowStride, a.ColStride, pb, pc + cOffset);
+        });
+        ArrayPool<double>.Shared.Return(bp);
+    }
+
+    // Rows [i0, i1) of C += op(A) · Bp. For each K block, each 8-column panel of Bp (kept in L1), each 4-row block:
+    // 8 accumulators acc[r][0..7] = Σ_p A[i+r, p] · Bp[p, j..j+8] (fused multiply-add in p order), then C += acc.
+    private static unsafe void Panel(int i0, int i1, int n, int n8, int k, double* a, int ars, int acs, double* bp, double* c)
+    {
+        var tail = stackalloc double[Nr];
+        for (int p0 = 0; p0 < k; p0 += Kc)
+        {
+            int p1 = Math.Min(k, p0 + Kc);
+            for (int j = 0; j < n8; j += Nr)
+            {
+                int width = Math.Min(Nr, n - j);
+                int i = i0;
+                for (; i + Mr <= i1; i += Mr)
+                {
+                    Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
+                                      c20 = default, c21 = default, c30 = default, c31 = default;
+                    double* ap = a + i * ars + p0 * acs;
+                    double* bq = bp + p0 * n8 + j;
+                    for (int p = p0; p < p1; p++, ap += acs, bq += n8)
+                    {
+                        var b0 = Vector256.Load(bq);
+                        var b1 = Vector256.Load(bq + 4);
+                        var a0 = Vector256.Create(ap[0]);
+                        c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                        var a1 = Vector256.Create(ap[ars]);
+                        c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                        var a2 = Vector256.Create(ap[2 * ars]);
+                        c20 = Vector256.FusedMultiplyAdd(a2, b0, c20); c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+                        var a3 = Vector256.Create(ap[3 * ars]);
+                        c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+                    }
+                    AddTo(c + (i + 0) * n + j, width, c00, c01, tail);
+                    AddTo(c + (i + 1) * n + j, width, c10, c11, tail);
+                    AddTo(c + (i + 2) * n + j, width, c20, c21, tail);
+                    AddTo(c + (i + 3) * n + j, width, c30, c31, tail);
+                }
+                for (; i < i1; i++)   // leftover rows: the same sums, one row at a time
+                {
+                    Vector256<double> c0 = default, c1 = default;
+                    double* ap = a + i * ars + p0 * acs;
+                    double* bq = bp + p0 * n8 + j;
+                    for (int p = p0; p < p1; p++, ap += acs, bq += n8)
+                    {
+                        var ai = Vector256.Create(ap[0]);
+                        c0 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(bq), c0);
+                        c1 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(bq + 4), c1);
+                    }
+                    AddTo(c + i * n + j, width, c0, c1, tail);
+                }
+            }
+        }
+    }
+
+    // c[0..width) += (lo, hi)[0..width)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddTo(double* c, int width, Vector256<double> lo, Vector256<double> hi, double* tail)
+    {
+        if (width == Nr)
+        {
+            Vector256.Store(Vector256.Load(c) + lo, c);
+            Vector256.Store(Vector256.Load(c + 4) + hi, c + 4);
             return;
         }
-        int j = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-        {
-            Vector<double> va0 = new(a0), va1 = new(a1), va2 = new(a2), va3 = new(a3);
-            var vc = MemoryMarshal.Cast<double, Vector<double>>(c);
-            ReadOnlySpan<Vector<double>> v0 = MemoryMarshal.Cast<double, Vector<double>>(b0), v1 = MemoryMarshal.Cast<double, Vector<double>>(b1),
-                                         v2 = MemoryMarshal.Cast<double, Vector<double>>(b2), v3 = MemoryMarshal.Cast<double, Vector<double>>(b3);
-            for (int v = 0; v < vc.Length; v++)
-            {
-                var t = vc[v];
-                t += va0 * v0[v]; t += va1 * v1[v]; t += va2 * v2[v]; t += va3 * v3[v];
-                vc[v] = t;
-            }
-            j = vc.Length * Vector<double>.Count;
-        }
-        for (; j < n; j++)
-        {
-            double t = c[j];
-            t += a0 * b0[j]; t += a1 * b1[j]; t += a2 * b2[j]; t += a3 * b3[j];
-            c[j] = t;
-        }
+        Vector256.Store(lo, tail);
+        Vector256.Store(hi, tail + 4);
+        for (int q = 0; q < width; q++) c[q] += tail[q];
     }
 
-    // y += α x, vectorised.
+    // y += α x, vectorised (fused multiply-add).
     internal static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         int i = 0;
@@ -154,34 +229,10 @@ internal static class Gemm
             var va = new Vector<double>(alpha);
             var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
             var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-            for (int v = 0; v < vx.Length; v++) vy[v] += va * vx[v];
+            for (int v = 0; v < vx.Length; v++) vy[v] = Vector.FusedMultiplyAdd(va, vx[v], vy[v]);
             i = vx.Length * Vector<double>.Count;
         }
-        for (; i < x.Length; i++) y[i] += alpha * x[i];
-    }
-
-    // x · y0, x · y1, x · y2, x · y3 in one pass over x; each sum in exactly Dot's order (same bits as four Dot calls).
-    private static (double, double, double, double) Dot4(ReadOnlySpan<double> x, ReadOnlySpan<double> y0, ReadOnlySpan<double> y1,
-                                                         ReadOnlySpan<double> y2, ReadOnlySpan<double> y3)
-    {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
-        {
-            Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-            ReadOnlySpan<Vector<double>> v0 = MemoryMarshal.Cast<double, Vector<double>>(y0), v1 = MemoryMarshal.Cast<double, Vector<double>>(y1),
-                                         v2 = MemoryMarshal.Cast<double, Vector<double>>(y2), v3 = MemoryMarshal.Cast<double, Vector<double>>(y3);
-            for (int v = 0; v < vx.Length; v++)
-            {
-                var xv = vx[v];
-                a0 += xv * v0[v]; a1 += xv * v1[v]; a2 += xv * v2[v]; a3 += xv * v3[v];
-            }
-            s0 = Vector.Sum(a0); s1 = Vector.Sum(a1); s2 = Vector.Sum(a2); s3 = Vector.Sum(a3);
-            i = vx.Length * Vector<double>.Count;
-        }
-        for (; i < x.Length; i++) { s0 += x[i] * y0[i]; s1 += x[i] * y1[i]; s2 += x[i] * y2[i]; s3 += x[i] * y3[i]; }
-        return (s0, s1, s2, s3);
+        for (; i < x.Length; i++) y[i] = Math.FusedMultiplyAdd(alpha, x[i], y[i]);
     }
 
     // x · y, vectorised (fixed summation order: the same bits every time).
@@ -194,11 +245,11 @@ internal static class Gemm
             var acc = Vector<double>.Zero;
             var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
             var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-            for (int v = 0; v < vx.Length; v++) acc += vx[v] * vy[v];
+            for (int v = 0; v < vx.Length; v++) acc = Vector.FusedMultiplyAdd(vx[v], vy[v], acc);
             s = Vector.Sum(acc);
             i = vx.Length * Vector<double>.Count;
         }
-        for (; i < x.Length; i++) s += x[i] * y[i];
+        for (; i < x.Length; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
         return s;
     }
 }

@@ -1,16 +1,27 @@
 namespace RnnLab.Autodiff;
 
 /// <summary>
-/// One recorded op: its name, its inputs, its output, and a closure that reads ∂L/∂output
+/// One recorded op: its name, its inputs, its outputs, and a closure that reads ∂L/∂output
 /// and adds (+=) the gradients of its inputs. The chain of nodes behind a tensor is the tape.
+/// Most ops have one output; a fused op (an LSTM step: h, c and the gates) shares one node among several.
 /// </summary>
-internal sealed class Node(string op, Tensor output, Tensor[] inputs, Action backward)
+internal sealed class Node(string op, Tensor[] outputs, Tensor[] inputs, Action backward)
 {
     public string Op { get; } = op;
-    public Tensor Output { get; } = output;
+    public Tensor[] Outputs { get; } = outputs;
     public Tensor[] Inputs { get; private set; } = inputs;
     public Action? Backward { get; private set; } = backward;
     public bool Freed => Backward is null;
+
+    /// <summary>True when a gradient reached at least one output (otherwise there is nothing to propagate).</summary>
+    public bool HasOutputGrad
+    {
+        get
+        {
+            foreach (var output in Outputs) if (output.Grad is not null) return true;
+            return false;
+        }
+    }
 
     /// <summary>Drops the closure and the inputs so their memory can be reclaimed.</summary>
     public void Free()

@@ -24,8 +24,20 @@ public sealed class LstmCell : RecurrentCell, IRecurrentCell<LstmState, LstmStep
     public LstmCell(int inputSize, int hiddenSize, Rng rng)
         : base("LstmCell", inputSize, hiddenSize, gateCount: 4, rng) { }
 
-    /// <summary>Advances one step: x [B, I], (h, c) each [B, H] (zeros when null) → the new (h, c) and the gates.</summary>
+    /// <summary>
+    /// Advances one step: x [B, I], (h, c) each [B, H] (zeros when null) → the new (h, c) and the gates.
+    /// Runs the fused kernel (<see cref="LstmCellOp"/>: one tape node, same numbers as <see cref="Equations"/> to rounding).
+    /// </summary>
     public LstmStep Step(Tensor x, LstmState? state = null)
+    {
+        int batch = CheckInput(x);
+        var (h, c, i, f, g, o) = LstmCellOp.Forward(x, StateOrZeros(state?.H, "h", batch), StateOrZeros(state?.C, "c", batch),
+                                                    WeightIh, WeightHh, BiasIh, BiasHh);
+        return new LstmStep(h, c, i, f, g, o);
+    }
+
+    /// <summary>The same step through <see cref="Equations"/>: the composed ops you can read, one tape node each.</summary>
+    public LstmStep StepComposed(Tensor x, LstmState? state = null)
     {
         int batch = CheckInput(x);
         return Equations(x, StateOrZeros(state?.H, "h", batch), StateOrZeros(state?.C, "c", batch), Weights);

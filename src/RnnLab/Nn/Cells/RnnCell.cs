@@ -22,8 +22,20 @@ public sealed class RnnCell : RecurrentCell, IRecurrentCell<Tensor, RnnStep>
     public RnnCell(int inputSize, int hiddenSize, Rng rng, Nonlinearity nonlinearity = Nonlinearity.Tanh)
         : base("RnnCell", inputSize, hiddenSize, gateCount: 1, rng) => Nonlinearity = nonlinearity;
 
-    /// <summary>Advances one step: x [B, I], h [B, H] (zeros when null) → h_t and the pre-activation.</summary>
+    /// <summary>
+    /// Advances one step: x [B, I], h [B, H] (zeros when null) → h_t and the pre-activation.
+    /// Runs the fused kernel (<see cref="RnnCellOp"/>: one tape node, same numbers as <see cref="Equations"/> to rounding).
+    /// </summary>
     public RnnStep Step(Tensor x, Tensor? h = null)
+    {
+        int batch = CheckInput(x);
+        var (hNext, a) = RnnCellOp.Forward(x, StateOrZeros(h, "h", batch), WeightIh, WeightHh, BiasIh, BiasHh,
+                                           relu: Nonlinearity == Nonlinearity.Relu);
+        return new RnnStep(hNext, a);
+    }
+
+    /// <summary>The same step through <see cref="Equations"/>: the composed ops you can read, one tape node each.</summary>
+    public RnnStep StepComposed(Tensor x, Tensor? h = null)
     {
         int batch = CheckInput(x);
         return Equations(x, StateOrZeros(h, "h", batch), Weights, Nonlinearity);

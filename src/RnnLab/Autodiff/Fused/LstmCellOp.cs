@@ -1,0 +1,88 @@
+namespace RnnLab.Autodiff;
+
+/// <summary>
+/// One LSTM step as a single tape node (the fast path behind <c>LstmCell.Step</c>). It computes exactly the equations
+/// of <c>LstmCell.Equations</c>, which stay the readable version:
+/// <code>
+///   z = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh                 [B, 4H], blocks i, f, g, o
+///   i = σ(z_i)  f = σ(z_f)  g = tanh(z_g)  o = σ(z_o)
+///   c' = f ⊙ c + i ⊙ g        h' = o ⊙ tanh(c')
+/// </code>
+/// but with one [B, 4H] buffer for the gates, all nonlinearities in one pass, and a backward that forms ∂L/∂z in one
+/// pass and then does the four matrix products. Outputs h', c', i, f, g, o share the node, so a loss on any of them
+/// (a probe of the gates, say) still reaches the weights.
+/// </summary>
+internal static class LstmCellOp
+{
+    public static (Tensor H, Tensor C, Tensor I, Tensor F, Tensor G, Tensor O) Forward(
+        Tensor x /* [B, I] */, Tensor h /* [B, H] */, Tensor c /* [B, H] */,
+        Tensor wIh /* [4H, I] */, Tensor wHh /* [4H, H] */, Tensor bIh /* [4H] */, Tensor bHh /* [4H] */)
+    {
+        int batch = x.Shape[0], hidden = h.Shape[1], gates = 4 * hidden;
+        var z = CellOps.Rent(batch, gates);                                           // [B, 4H]
+        CellOps.Project(x, wIh, z);                                                   // z  = x W_ihᵀ
+        CellOps.Project(h, wHh, z);                                                   // z += h W_hhᵀ
+
+        var iT = new double[batch * hidden]; var fT = new double[batch * hidden];
+        var gT = new double[batch * hidden]; var oT = new double[batch * hidden];
+        var cT = new double[batch * hidden]; var hT = new double[batch * hidden];
+        var tanhC = new double[batch * hidden];                                        // kept for backward
+        double[] cPrev = c.Data, bi = bIh.Data, bh = bHh.Data;
+        Parallelism.For(batch, gates * 16L, (b0, b1) =>
+        {
+            for (int b = b0; b < b1; b++)
+            {
+                int zr = b * gates, r = b * hidden;
+                for (int j = 0; j < hidden; j++)
+                {
+                    int q = r + j;
+                    double i = CellOps.Sigmoid(z[zr + j] + (bi[j] + bh[j]));
+                    double f = CellOps.Sigmoid(z[zr + hidden + j] + (bi[hidden + j] + bh[hidden + j]));
+                    double g = Math.Tanh(z[zr + 2 * hidden + j] + (bi[2 * hidden + j] + bh[2 * hidden + j]));
+                    double o = CellOps.Sigmoid(z[zr + 3 * hidden + j] + (bi[3 * hidden + j] + bh[3 * hidden + j]));
+                    double cNew = f * cPrev[q] + i * g;                                // c' = f ⊙ c + i ⊙ g
+                    double tc = Math.Tanh(cNew);
+                    iT[q] = i; fT[q] = f; gT[q] = g; oT[q] = o;
+                    cT[q] = cNew; tanhC[q] = tc; hT[q] = o * tc;                        // h' = o ⊙ tanh(c')
+                }
+            }
+        });
+        CellOps.Return(z);
+
+        var hOut = new Tensor(hT, batch, hidden); var cOut = new Tensor(cT, batch, hidden);
+        var iOut = new Tensor(iT, batch, hidden); var fOut = new Tensor(fT, batch, hidden);
+        var gOut = new Tensor(gT, batch, hidden); var oOut = new Tensor(oT, batch, hidden);
+        Tensor.RecordFused("LstmCell", [hOut, cOut, iOut, fOut, gOut, oOut], [x, h, c, wIh, wHh, bIh, bHh], () =>
+        {
+            double[]? dH = hOut.Grad, dC = cOut.Grad, dI = iOut.Grad, dF = fOut.Grad, dG = gOut.Grad, dO = oOut.Grad;
+            double[]? dCPrev = c.RequiresGrad ? c.GradBuffer() : null;
+            var dz = CellOps.Rent(batch, gates);                                      // ∂L/∂z [B, 4H]
+            Parallelism.For(batch, gates * 4L, (b0, b1) =>
+            {
+                for (int b = b0; b < b1; b++)
+                {
+                    int zr = b * gates, r = b * hidden;
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        int q = r + j;
+                        double i = iT[q], f = fT[q], g = gT[q], o = oT[q], tc = tanhC[q];
+                        double dh = dH?[q] ?? 0;
+                        double dc = (dC?[q] ?? 0) + dh * o * (1 - tc * tc);            // dc' = dC + dh ⊙ o ⊙ (1 − tanh² c')
+                        double di = dc * g + (dI?[q] ?? 0);                            // ∂c'/∂i = g
+                        double df = dc * cPrev[q] + (dF?[q] ?? 0);                     // ∂c'/∂f = c
+                        double dg = dc * i + (dG?[q] ?? 0);                            // ∂c'/∂g = i
+                        double dO_ = dh * tc + (dO?[q] ?? 0);                          // ∂h'/∂o = tanh c'
+                        if (dCPrev is not null) dCPrev[q] += dc * f;                   // dc = dc' ⊙ f
+                        dz[zr + j] = di * i * (1 - i);                                 // σ' = σ (1 − σ)
+                        dz[zr + hidden + j] = df * f * (1 - f);
+                        dz[zr + 2 * hidden + j] = dg * (1 - g * g);                    // tanh' = 1 − tanh²
+                        dz[zr + 3 * hidden + j] = dO_ * o * (1 - o);
+                    }
+                }
+            });
+            CellOps.Backward(dz, dz, x, h, wIh, wHh, bIh, bHh);                        // the four products and the bias sums
+            CellOps.Return(dz);
+        });
+        return (hOut, cOut, iOut, fOut, gOut, oOut);
+    }
+}

@@ -1,0 +1,48 @@
+namespace RnnLab.Autodiff;
+
+/// <summary>
+/// One Elman RNN step as a single tape node (the fast path behind <c>RnnCell.Step</c>), computing the equations of
+/// <c>RnnCell.Equations</c>:
+/// <code>
+///   a = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh       [B, H]
+///   h' = tanh(a)   or   max(0, a)
+/// </code>
+/// Outputs h' and a share the node. Backward: da = dh' ⊙ φ'(a) + dA, then the four products (<see cref="CellOps.Backward"/>).
+/// </summary>
+internal static class RnnCellOp
+{
+    public static (Tensor H, Tensor PreActivation) Forward(
+        Tensor x /* [B, I] */, Tensor h /* [B, H] */, Tensor wIh /* [H, I] */, Tensor wHh /* [H, H] */,
+        Tensor bIh /* [H] */, Tensor bHh /* [H] */, bool relu)
+    {
+        int batch = x.Shape[0], hidden = h.Shape[1];
+        var a = new double[batch * hidden];                     // [B, H]
+        CellOps.Project(x, wIh, a);                             // a  = x W_ihᵀ
+        CellOps.Project(h, wHh, a);                             // a += h W_hhᵀ
+        var hT = new double[batch * hidden];
+        double[] bi = bIh.Data, bh = bHh.Data;
+        for (int b = 0; b < batch; b++)
+            for (int j = 0; j < hidden; j++)
+            {
+                int q = b * hidden + j;
+                a[q] += bi[j] + bh[j];
+                hT[q] = relu ? new ReluOp().F(a[q]) : Math.Tanh(a[q]);
+            }
+
+        var hOut = new Tensor(hT, batch, hidden);
+        var aOut = new Tensor(a, batch, hidden);
+        Tensor.RecordFused("RnnCell", [hOut, aOut], [x, h, wIh, wHh, bIh, bHh], () =>
+        {
+            double[]? dH = hOut.Grad, dA = aOut.Grad;
+            var da = CellOps.Rent(batch, hidden);               // ∂L/∂a [B, H]
+            for (int q = 0; q < batch * hidden; q++)
+            {
+                double slope = relu ? new ReluOp().Dfdx(a[q], hT[q]) : 1 - hT[q] * hT[q];   // φ'(a): [a > 0] or 1 − tanh² a
+                da[q] = (dH?[q] ?? 0) * slope + (dA?[q] ?? 0);
+            }
+            CellOps.Backward(da, da, x, h, wIh, wHh, bIh, bHh);
+            CellOps.Return(da);
+        });
+        return (hOut, aOut);
+    }
+}

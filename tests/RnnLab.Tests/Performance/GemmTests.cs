@@ -1,0 +1,70 @@
+using RnnLab.Autodiff;
+
+namespace RnnLab.Tests.Performance;
+
+/// <summary>
+/// The matrix kernels on every path (blocked micro-kernel, small-row, sparse A, sparse B) and every transpose variant,
+/// against a plain triple loop, over random shapes that hit the 4-row and 8-column edges.
+/// </summary>
+public sealed class GemmTests
+{
+    // C += op(A) op(B) the slow obvious way.
+    private static double[] Reference(bool ta, bool tb, int m, int n, int k, double[] a, double[] b, double[] c0)
+    {
+        var c = (double[])c0.Clone();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                c[i * n + j] += s;
+            }
+        return c;
+    }
+
+    private static double[] Fill(Rng rng, int count, bool oneHotRows, int rowLength)
+    {
+        var x = new double[count];
+        if (!oneHotRows) { for (int q = 0; q < count; q++) x[q] = rng.Uniform(-1, 1); return x; }
+        for (int r = 0; r < count / rowLength; r++) x[r * rowLength + rng.NextInt(rowLength)] = rng.Uniform(0.5, 2);   // one non-zero per stored row
+        return x;
+    }
+
+    [Theory]
+    [InlineData("dense")]
+    [InlineData("sparseA")]
+    [InlineData("sparseB")]
+    public void Every_transpose_variant_matches_the_triple_loop_on_random_shapes(string kind)
+    {
+        var rng = new Rng((ulong)kind.Length);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int m = 1 + rng.NextInt(37), n = 1 + rng.NextInt(37), k = 1 + rng.NextInt(300);
+            if (kind != "dense") k = 8 + rng.NextInt(60);
+            bool ta = rng.NextInt(2) == 1, tb = rng.NextInt(2) == 1;
+            // Sparse operands hold one non-zero per stored row of length ≥ 8 (so at most 1/8 of them are non-zero).
+            var a = kind == "sparseA" && !ta ? Fill(rng, m * k, true, k) : kind == "sparseA" ? Fill(rng, m * k, true, m) : Fill(rng, m * k, false, 1);
+            var b = kind == "sparseB" && !tb ? Fill(rng, k * n, true, n) : kind == "sparseB" ? Fill(rng, k * n, true, k) : Fill(rng, k * n, false, 1);
+            var c = Fill(rng, m * n, false, 1);
+            var expected = Reference(ta, tb, m, n, k, a, b, c);
+            Gemm.Run(ta, tb, m, n, k, a, 0, b, 0, c, 0);
+            for (int q = 0; q < c.Length; q++)
+                Assert.True(Math.Abs(expected[q] - c[q]) <= 1e-12 * (1 + k),
+                            $"{kind} trial {trial} ({(ta ? "T" : "N")}{(tb ? "T" : "N")} m={m} n={n} k={k}) element {q}: {expected[q]:R} vs {c[q]:R}");
+        }
+    }
+
+    [Fact]
+    public void Offsets_into_larger_arrays_are_respected()
+    {
+        var rng = new Rng(5);
+        int m = 6, n = 10, k = 9;
+        var a = Fill(rng, m * k + 3, false, 1);
+        var b = Fill(rng, k * n + 5, false, 1);
+        var c = new double[m * n + 7];
+        Gemm.Run(false, true, m, n, k, a, 3, b, 5, c, 7);
+        var expected = Reference(false, true, m, n, k, a[3..], b[5..], new double[m * n]);
+        for (int q = 0; q < m * n; q++) Assert.Equal(expected[q], c[7 + q], 1e-12);
+        Assert.All(c[..7], v => Assert.Equal(0, v));
+    }
+}
