@@ -20,9 +20,10 @@ public sealed class FusedCellTests
 
     // Runs `steps` LSTM steps from a given (h0, c0) and returns the loss Σ w ⊙ [h, c, i, f, g, o] over all steps,
     // with random weights w, so every output's gradient path is exercised.
-    private static (List<double[]> Values, Tensor Loss) UnrollLstm(LstmCell cell, Tensor[] xs, Tensor h0, Tensor c0, bool fused, Rng weights)
+    private static (List<double[]> Values, List<Tensor> Outputs, Tensor Loss) UnrollLstm(LstmCell cell, Tensor[] xs, Tensor h0, Tensor c0, bool fused, Rng weights)
     {
         var values = new List<double[]>();
+        var outputs = new List<Tensor>();
         Tensor loss = Tensor.Scalar(0);
         LstmState state = new(h0, c0);
         foreach (var x in xs)
@@ -31,18 +32,19 @@ public sealed class FusedCellTests
             foreach (var t in new[] { s.H, s.C, s.I, s.F, s.G, s.O })
             {
                 values.Add(t.Data);
+                outputs.Add(t);
                 loss = loss + (t * Tensor.Uniform(weights, -1, 1, t.Shape)).Sum();
             }
             state = s.State;
         }
-        return (values, loss);
+        return (values, outputs, loss);
     }
 
     [Theory]
     [InlineData(1, 5, 4, 1)]
     [InlineData(3, 7, 6, 4)]
     [InlineData(9, 3, 13, 5)]
-    public void Fused_lstm_step_equals_the_composed_equations_in_values_and_gradients(int batch, int inputs, int hidden, int steps)
+    public void Fused_lstm_step_equals_the_composed_equations_in_values_and_all_gradients(int batch, int inputs, int hidden, int steps)
     {
         var results = new List<List<double[]>>();
         foreach (bool fused in new[] { false, true })
@@ -52,8 +54,9 @@ public sealed class FusedCellTests
             var xs = Enumerable.Range(0, steps).Select(t => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, inputs), $"x{t}")).ToArray();
             var h0 = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
             var c0 = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "c0");
-            var (values, loss) = UnrollLstm(cell, xs, h0, c0, fused, new Rng(7));
+            var (values, outputs, loss) = UnrollLstm(cell, xs, h0, c0, fused, new Rng(7));
             loss.Backward();
+            values.AddRange(outputs.Select(t => t.Grad!));   // total ∂L/∂h_t, ∂L/∂c_t and ∂L/∂gate, as probes read them
             values.AddRange(cell.Parameters().Select(p => p.Grad!));
             values.AddRange(xs.Select(x => x.Grad!));
             values.Add(h0.Grad!); values.Add(c0.Grad!);
@@ -79,16 +82,19 @@ public sealed class FusedCellTests
             var h0 = h;
             var weights = new Rng(9);
             var values = new List<double[]>();
+            var outputs = new List<Tensor>();
             Tensor loss = Tensor.Scalar(0);
             foreach (var x in xs)
             {
                 var s = fused ? cell.Step(x, h) : cell.StepComposed(x, h);
                 values.Add(s.H.Data); values.Add(s.PreActivation.Data);
+                outputs.Add(s.H); outputs.Add(s.PreActivation);
                 loss = loss + (s.H * Tensor.Uniform(weights, -1, 1, s.H.Shape)).Sum()
                             + (s.PreActivation * Tensor.Uniform(weights, -1, 1, s.H.Shape)).Sum();
                 h = s.H;
             }
             loss.Backward();
+            values.AddRange(outputs.Select(t => t.Grad!));
             values.AddRange(cell.Parameters().Select(p => p.Grad!));
             values.AddRange(xs.Select(x => x.Grad!));
             values.Add(h0.Grad!);

@@ -54,7 +54,10 @@ internal static class LstmCellOp
         var gOut = new Tensor(gT, batch, hidden); var oOut = new Tensor(oT, batch, hidden);
         Tensor.RecordFused("LstmCell", [hOut, cOut, iOut, fOut, gOut, oOut], [x, h, c, wIh, wHh, bIh, bHh], () =>
         {
-            double[]? dH = hOut.Grad, dC = cOut.Grad, dI = iOut.Grad, dF = fOut.Grad, dG = gOut.Grad, dO = oOut.Grad;
+            // Each output's gradient ends up total, as the composed ops leave it: c'.Grad also holds the path through h',
+            // and each gate's Grad its path through c' and h' (probes read them).
+            double[]? dH = hOut.Grad;
+            double[] dC = cOut.GradBuffer(), dI = iOut.GradBuffer(), dF = fOut.GradBuffer(), dG = gOut.GradBuffer(), dO = oOut.GradBuffer();
             double[]? dCPrev = c.RequiresGrad ? c.GradBuffer() : null;
             var dz = CellOps.Rent(batch, gates);                                      // ∂L/∂z [B, 4H]
             Parallelism.For(batch, gates * 4L, (b0, b1) =>
@@ -67,11 +70,11 @@ internal static class LstmCellOp
                         int q = r + j;
                         double i = iT[q], f = fT[q], g = gT[q], o = oT[q], tc = tanhC[q];
                         double dh = dH?[q] ?? 0;
-                        double dc = (dC?[q] ?? 0) + dh * o * (1 - tc * tc);            // dc' = dC + dh ⊙ o ⊙ (1 − tanh² c')
-                        double di = dc * g + (dI?[q] ?? 0);                            // ∂c'/∂i = g
-                        double df = dc * cPrev[q] + (dF?[q] ?? 0);                     // ∂c'/∂f = c
-                        double dg = dc * i + (dG?[q] ?? 0);                            // ∂c'/∂g = i
-                        double dO_ = dh * tc + (dO?[q] ?? 0);                          // ∂h'/∂o = tanh c'
+                        double dc = dC[q] += dh * o * (1 - tc * tc);                   // dc' += dh ⊙ o ⊙ (1 − tanh² c')
+                        double di = dI[q] += dc * g;                                   // ∂c'/∂i = g
+                        double df = dF[q] += dc * cPrev[q];                            // ∂c'/∂f = c
+                        double dg = dG[q] += dc * i;                                   // ∂c'/∂g = i
+                        double dO_ = dO[q] += dh * tc;                                 // ∂h'/∂o = tanh c'
                         if (dCPrev is not null) dCPrev[q] += dc * f;                   // dc = dc' ⊙ f
                         dz[zr + j] = di * i * (1 - i);                                 // σ' = σ (1 − σ)
                         dz[zr + hidden + j] = df * f * (1 - f);

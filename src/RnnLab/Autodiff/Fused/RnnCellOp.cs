@@ -7,7 +7,7 @@ namespace RnnLab.Autodiff;
 ///   a = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh       [B, H]
 ///   h' = tanh(a)   or   max(0, a)
 /// </code>
-/// Outputs h' and a share the node. Backward: da = dh' ⊙ φ'(a) + dA, then the four products (<see cref="CellOps.Backward"/>).
+/// Outputs h' and a share the node. Backward: da += dh' ⊙ φ'(a), then the four products (<see cref="CellOps.Backward"/>).
 /// </summary>
 internal static class RnnCellOp
 {
@@ -33,15 +33,14 @@ internal static class RnnCellOp
         var aOut = new Tensor(a, batch, hidden);
         Tensor.RecordFused("RnnCell", [hOut, aOut], [x, h, wIh, wHh, bIh, bHh], () =>
         {
-            double[]? dH = hOut.Grad, dA = aOut.Grad;
-            var da = CellOps.Rent(batch, hidden);               // ∂L/∂a [B, H]
+            double[]? dH = hOut.Grad;
+            double[] da = aOut.GradBuffer();                    // ∂L/∂a [B, H], left total as the composed ops leave it
             for (int q = 0; q < batch * hidden; q++)
             {
                 double slope = relu ? new ReluOp().Dfdx(a[q], hT[q]) : 1 - hT[q] * hT[q];   // φ'(a): [a > 0] or 1 − tanh² a
-                da[q] = (dH?[q] ?? 0) * slope + (dA?[q] ?? 0);
+                da[q] += (dH?[q] ?? 0) * slope;
             }
             CellOps.Backward(da, da, x, h, wIh, wHh, bIh, bHh);
-            CellOps.Return(da);
         });
         return (hOut, aOut);
     }
