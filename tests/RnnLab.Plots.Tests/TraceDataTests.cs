@@ -12,13 +12,13 @@ public sealed class TraceDataTests
     private const string Text = "hello world";
     private static readonly CharVocabulary Vocabulary = CharVocabulary.FromText(Text);
 
-    private static Trace ProbeChar(CellKind kind) =>
-        Probe.Run(new CharRnnModel(kind, Vocabulary.Size, 6, new Rng(3)), Text, Vocabulary);
+    private static Trace ProbeChar(RecurrentKind kind) =>
+        Probe.Run(new SequenceModel(kind, Vocabulary.Size, 6, Vocabulary.Size, new Rng(3)), Text, Vocabulary);
 
     [Fact]
     public void Lstm_trace_gives_gate_rows_and_states_with_the_recorded_values()
     {
-        var trace = ProbeChar(CellKind.Lstm);
+        var trace = ProbeChar(RecurrentKind.Lstm);
         var layer = trace.LastLayer();
         int steps = Text.Length - 1;
 
@@ -41,7 +41,7 @@ public sealed class TraceDataTests
     [Fact]
     public void Neuron_text_from_a_trace_shows_the_models_most_likely_next_characters()
     {
-        var trace = ProbeChar(CellKind.Gru);
+        var trace = ProbeChar(RecurrentKind.Gru);
         var labels = Vocabulary.Symbols.Select(c => c.ToString()).ToArray();
         var data = TraceData.NeuronText(trace, unit: 1, labels);
         double[] p0 = trace.Probabilities![0][0];
@@ -58,7 +58,7 @@ public sealed class TraceDataTests
     [Fact]
     public void A_vanilla_rnn_has_no_gates_and_attention_maps_become_alignment_charts()
     {
-        var rnn = ProbeChar(CellKind.Rnn);
+        var rnn = ProbeChar(RecurrentKind.RnnTanh);
         Assert.Contains("no gates", Assert.Throws<RnnLabException>(() => TraceData.Gates(rnn)).Message);
         Assert.Equal(Text.Length - 1, new ChartJson(Charts.TimeScrubber(TraceData.Scrubber(rnn))).Traces.Length);
 
