@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace RnnLab.Data;
@@ -15,11 +16,21 @@ public sealed partial class DatasetFetcher
         Directory.CreateDirectory(cache);
         TempFiles.SweepStale(cache);
 
+        // Ctrl+C (SIGINT) or SIGTERM during the download cancels it instead of killing the process at once, so the
+        // finally below deletes the temp file; the caller then gets an OperationCanceledException.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var signals = new CancelOnSignals(interrupt);
+
         string target = info.ArchiveName is null ? Path.Combine(cache, info.Files[0].RelativePath) : Path.Combine(cache, info.ArchiveName);
         string temp = TempFiles.Create(target);
         try
         {
-            string actual = DownloadTo(info, url, temp, ct);
+            string actual;
+            try { actual = DownloadTo(info, url, temp, interrupt.Token); }
+            catch (Exception e) when (interrupt.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"Dataset '{info.Name}': the download from {url} was cancelled; nothing was saved in the cache", e, interrupt.Token);
+            }
             if (info.ArchiveName is null)
             {
                 CheckHash(info, info.Files[0], actual, $"the download from {url}");
@@ -44,6 +55,7 @@ public sealed partial class DatasetFetcher
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using Stream body = response.Content.ReadAsStream(ct);
+        using CancellationTokenRegistration abort = ct.Register(response.Dispose);   // unblocks a Read waiting on a stalled server
         long received = 0;
         using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
         {
@@ -101,5 +113,22 @@ public sealed partial class DatasetFetcher
             paths[f.RelativePath] = final;
         }
         return paths;
+    }
+
+    /// <summary>While alive, turns SIGINT (Ctrl+C) and SIGTERM into cancellation of <paramref name="cts"/>.</summary>
+    private sealed class CancelOnSignals : IDisposable
+    {
+        private readonly List<PosixSignalRegistration> _registrations = [];
+
+        public CancelOnSignals(CancellationTokenSource cts)
+        {
+            foreach (PosixSignal signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
+            {
+                try { _registrations.Add(PosixSignalRegistration.Create(signal, context => { context.Cancel = true; cts.Cancel(); })); }
+                catch (PlatformNotSupportedException) { }   // e.g. WebAssembly: no signals to handle
+            }
+        }
+
+        public void Dispose() => _registrations.ForEach(r => r.Dispose());
     }
 }
