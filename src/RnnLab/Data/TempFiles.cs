@@ -6,8 +6,9 @@ namespace RnnLab.Data;
 /// <summary>
 /// Atomic writes: data goes to <c>name.PID.RANDOM.part</c> beside the final file and is renamed
 /// over it only when complete and verified, so a reader never sees a half-written file.
-/// A temp file is deleted on every failure (finally), when the process exits, and, should the
-/// process have been killed outright, by <see cref="SweepStale"/> on the next fetch.
+/// A temp file is deleted on every failure (finally; the fetcher turns Ctrl+C and SIGTERM into a cancellation
+/// so that the finally runs), on a normal process exit, and, should the process have been killed outright,
+/// by <see cref="SweepStale"/> on the next download.
 /// </summary>
 internal static class TempFiles
 {
