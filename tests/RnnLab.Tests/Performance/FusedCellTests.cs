@@ -4,7 +4,7 @@ using RnnLab.Nn;
 namespace RnnLab.Tests.Performance;
 
 /// <summary>
-/// The fused cell ops behind <c>LstmCell.Step</c> and <c>RnnCell.Step</c> against the composed equations
+/// The fused cell ops behind <c>LstmCell.Step</c>, <c>GruCell.Step</c> and <c>RnnCell.Step</c> against the composed equations
 /// (<c>StepComposed</c>): same values and same gradients to ~1e-12, through several steps, with losses on every output
 /// (h, c, the gates, the pre-activation); and central-difference gradient checks of the fused ops themselves.
 /// </summary>
@@ -101,6 +101,64 @@ public sealed class FusedCellTests
             results.Add(values);
         }
         for (int k = 0; k < results[0].Count; k++) AssertClose(results[0][k], results[1][k], $"output {k}");
+    }
+
+    [Theory]
+    [InlineData(1, 4)]
+    [InlineData(6, 3)]
+    public void Fused_gru_step_equals_the_composed_equations_in_values_and_all_gradients(int batch, int steps)
+    {
+        const int inputs = 5, hidden = 7;
+        var results = new List<List<double[]>>();
+        foreach (bool fused in new[] { false, true })
+        {
+            var rng = new Rng(6);
+            var cell = new GruCell(inputs, hidden, rng);
+            var xs = Enumerable.Range(0, steps).Select(_ => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, inputs))).ToArray();
+            var h = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
+            var h0 = h;
+            var weights = new Rng(10);
+            var values = new List<double[]>();
+            var outputs = new List<Tensor>();
+            Tensor loss = Tensor.Scalar(0);
+            foreach (var x in xs)
+            {
+                var s = fused ? cell.Step(x, h) : cell.StepComposed(x, h);
+                foreach (var t in new[] { s.H, s.R, s.Z, s.N })
+                {
+                    values.Add(t.Data);
+                    outputs.Add(t);
+                    loss = loss + (t * Tensor.Uniform(weights, -1, 1, t.Shape)).Sum();
+                }
+                h = s.H;
+            }
+            loss.Backward();
+            values.AddRange(outputs.Select(t => t.Grad!));
+            values.AddRange(cell.Parameters().Select(p => p.Grad!));
+            values.AddRange(xs.Select(x => x.Grad!));
+            values.Add(h0.Grad!);
+            results.Add(values);
+        }
+        for (int k = 0; k < results[0].Count; k++) AssertClose(results[0][k], results[1][k], $"output {k}");
+    }
+
+    [Fact]
+    public void Gru_gradient_check_of_the_fused_op_with_every_output_in_the_loss()
+    {
+        var rng = new Rng(13);
+        int b = 2, i = 3, h = 4;
+        Tensor[] inputs =
+        [
+            Tensor.Uniform(rng, -1, 1, b, i), Tensor.Uniform(rng, -1, 1, b, h),
+            Tensor.Uniform(rng, -1, 1, 3 * h, i), Tensor.Uniform(rng, -1, 1, 3 * h, h), Tensor.Uniform(rng, -1, 1, 3 * h), Tensor.Uniform(rng, -1, 1, 3 * h),
+        ];
+        var result = GradCheck.Check(ts =>
+        {
+            var (h1, r, z, n) = GruCellOp.Forward(ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]);
+            var (h2, _, _, _) = GruCellOp.Forward(ts[0], h1, ts[2], ts[3], ts[4], ts[5]);
+            return Tensor.Concat([h1, r, z, n, h2], axis: 1);
+        }, inputs, seed: 14);
+        Assert.True(result.Passed(1e-6), result.ToString());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace RnnLab.Autodiff;
 
 /// <summary>
-/// What the fused cell ops (<see cref="LstmCellOp"/>, <see cref="RnnCellOp"/>) share: the two input
+/// What the fused cell ops (<see cref="LstmCellOp"/>, <see cref="RnnCellOp"/>, <see cref="GruCellOp"/>) share: the two input
 /// projections of the forward, and the backward's matrix products once ∂L/∂(pre-activations) is known.
 /// </summary>
 internal static class CellOps

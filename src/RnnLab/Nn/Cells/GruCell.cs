@@ -21,8 +21,19 @@ public sealed class GruCell : RecurrentCell, IRecurrentCell<Tensor, GruStep>
     public GruCell(int inputSize, int hiddenSize, Rng rng)
         : base("GruCell", inputSize, hiddenSize, gateCount: 3, rng) { }
 
-    /// <summary>Advances one step: x [B, I], h [B, H] (zeros when null) → the new h and the gates.</summary>
+    /// <summary>
+    /// Advances one step: x [B, I], h [B, H] (zeros when null) → the new h and the gates.
+    /// Runs the fused kernel (<see cref="GruCellOp"/>: one tape node, same numbers as <see cref="Equations"/> to rounding).
+    /// </summary>
     public GruStep Step(Tensor x, Tensor? h = null)
+    {
+        int batch = CheckInput(x);
+        var (hNext, r, z, n) = GruCellOp.Forward(x, StateOrZeros(h, "h", batch), WeightIh, WeightHh, BiasIh, BiasHh);
+        return new GruStep(hNext, r, z, n);
+    }
+
+    /// <summary>The same step through <see cref="Equations"/>: the composed ops you can read, one tape node each.</summary>
+    public GruStep StepComposed(Tensor x, Tensor? h = null)
     {
         int batch = CheckInput(x);
         return Equations(x, StateOrZeros(h, "h", batch), Weights);

@@ -1,0 +1,81 @@
+namespace RnnLab.Autodiff;
+
+/// <summary>
+/// One GRU step as a single tape node (the fast path behind <c>GruCell.Step</c>), computing the equations of
+/// <c>GruCell.Equations</c> (PyTorch's, with the reset gate applied after the recurrent product):
+/// <code>
+///   gi = x W_ihᵀ + b_ih      gh = h W_hhᵀ + b_hh               [B, 3H], blocks r, z, n
+///   r = σ(gi_r + gh_r)   z = σ(gi_z + gh_z)   n = tanh(gi_n + r ⊙ gh_n)
+///   h' = (1 − z) ⊙ n + z ⊙ h
+/// </code>
+/// Outputs h', r, z, n share the node; backward leaves each one's gradient total, as the composed ops do.
+/// </summary>
+internal static class GruCellOp
+{
+    public static (Tensor H, Tensor R, Tensor Z, Tensor N) Forward(
+        Tensor x /* [B, I] */, Tensor h /* [B, H] */, Tensor wIh /* [3H, I] */, Tensor wHh /* [3H, H] */,
+        Tensor bIh /* [3H] */, Tensor bHh /* [3H] */)
+    {
+        int batch = x.Shape[0], hidden = h.Shape[1], gates = 3 * hidden;
+        var gi = CellOps.Rent(batch, gates);                     // [B, 3H]
+        var gh = new double[batch * gates];                      // [B, 3H], kept: backward needs gh_n
+        CellOps.Project(x, wIh, gi);                             // gi = x W_ihᵀ
+        CellOps.Project(h, wHh, gh);                             // gh = h W_hhᵀ
+        var rT = new double[batch * hidden]; var zT = new double[batch * hidden];
+        var nT = new double[batch * hidden]; var hT = new double[batch * hidden];
+        double[] hPrev = h.Data, bi = bIh.Data, bh = bHh.Data;
+        Parallelism.For(batch, gates * 16L, (b0, b1) =>
+        {
+            for (int b = b0; b < b1; b++)
+            {
+                int g = b * gates, row = b * hidden;
+                for (int j = 0; j < hidden; j++)
+                {
+                    int q = row + j, jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
+                    gh[jr] += bh[j]; gh[jz] += bh[hidden + j]; gh[jn] += bh[2 * hidden + j];
+                    double r = CellOps.Sigmoid(gi[jr] + bi[j] + gh[jr]);                        // r = σ(gi_r + gh_r)
+                    double z = CellOps.Sigmoid(gi[jz] + bi[hidden + j] + gh[jz]);               // z = σ(gi_z + gh_z)
+                    double n = Math.Tanh(gi[jn] + bi[2 * hidden + j] + r * gh[jn]);             // n = tanh(gi_n + r ⊙ gh_n)
+                    rT[q] = r; zT[q] = z; nT[q] = n;
+                    hT[q] = (1 - z) * n + z * hPrev[q];                                          // h' = (1 − z) ⊙ n + z ⊙ h
+                }
+            }
+        });
+        CellOps.Return(gi);
+
+        var hOut = new Tensor(hT, batch, hidden); var rOut = new Tensor(rT, batch, hidden);
+        var zOut = new Tensor(zT, batch, hidden); var nOut = new Tensor(nT, batch, hidden);
+        Tensor.RecordFused("GruCell", [hOut, rOut, zOut, nOut], [x, h, wIh, wHh, bIh, bHh], () =>
+        {
+            double[]? dH = hOut.Grad;
+            double[] dR = rOut.GradBuffer(), dZ = zOut.GradBuffer(), dN = nOut.GradBuffer();
+            double[]? dHPrev = h.RequiresGrad ? h.GradBuffer() : null;
+            var dgi = CellOps.Rent(batch, gates);                // ∂L/∂gi [B, 3H]
+            var dgh = CellOps.Rent(batch, gates);                // ∂L/∂gh [B, 3H]
+            Parallelism.For(batch, gates * 4L, (b0, b1) =>
+            {
+                for (int b = b0; b < b1; b++)
+                {
+                    int g = b * gates, row = b * hidden;
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        int q = row + j, jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
+                        double r = rT[q], z = zT[q], n = nT[q], dh = dH?[q] ?? 0;
+                        double dn = dN[q] += dh * (1 - z);                // ∂h'/∂n = 1 − z
+                        double dz = dZ[q] += dh * (hPrev[q] - n);         // ∂h'/∂z = h − n
+                        if (dHPrev is not null) dHPrev[q] += dh * z;      // ∂h'/∂h = z (plus the path through gh, below)
+                        double dan = dn * (1 - n * n);                    // through tanh
+                        double dr = dR[q] += dan * gh[jn];                // ∂(r ⊙ gh_n)/∂r = gh_n
+                        double dar = dr * r * (1 - r), daz = dz * z * (1 - z);
+                        dgi[jr] = dar; dgi[jz] = daz; dgi[jn] = dan;
+                        dgh[jr] = dar; dgh[jz] = daz; dgh[jn] = dan * r;  // ∂(r ⊙ gh_n)/∂gh_n = r
+                    }
+                }
+            });
+            CellOps.Backward(dgi, dgh, x, h, wIh, wHh, bIh, bHh);
+            CellOps.Return(dgi);
+            CellOps.Return(dgh);
+        });
+        return (hOut, rOut, zOut, nOut);
+    }
+}
