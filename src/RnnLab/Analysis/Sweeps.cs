@@ -5,7 +5,7 @@ using RnnLab.Probes;
 namespace RnnLab.Analysis;
 
 /// <summary>One setting of a sweep: the swept value, the measured decay rate (see <see cref="Decay.Rate"/>) and the gradient norms it was fitted to.</summary>
-public sealed record SweepPoint(double Value, double DecayRate, double[] GradNorms);
+public sealed record SweepMeasurement(double Value, double DecayRate, double[] GradNorms);
 
 /// <summary>
 /// Sweeps that show the regimes of gradient flow: rescale W_hh to spectral radius ρ (vanishing for ρ &lt; 1, the edge at
@@ -30,7 +30,7 @@ public static class Sweeps
     }
 
     /// <summary>For each ρ: W_hh of the RNN cell rescaled to spectral radius ρ, probed on <paramref name="input"/> [T, B, I].</summary>
-    public static SweepPoint[] SpectralRadius(RnnCell cell, Tensor input, IEnumerable<double> radii)
+    public static SweepMeasurement[] SpectralRadius(RnnCell cell, Tensor input, IEnumerable<double> radii)
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(radii);
@@ -46,7 +46,7 @@ public static class Sweeps
     }
 
     /// <summary>For each bias b: the LSTM cell's forget-gate bias set to b (b_if = b, b_hf = 0), probed on <paramref name="input"/>.</summary>
-    public static SweepPoint[] ForgetGateBias(LstmCell cell, Tensor input, IEnumerable<double> biases)
+    public static SweepMeasurement[] ForgetGateBias(LstmCell cell, Tensor input, IEnumerable<double> biases)
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(biases);
@@ -57,7 +57,7 @@ public static class Sweeps
         });
     }
 
-    private static SweepPoint[] WithRestore(RecurrentCell cell, IEnumerable<double> values, Func<double, Trace> probe)
+    private static SweepMeasurement[] WithRestore(RecurrentCell cell, IEnumerable<double> values, Func<double, Trace> probe)
     {
         var saved = cell.Parameters().Select(p => (p, Data: (double[])p.Data.Clone(), Grad: (double[]?)p.Grad?.Clone())).ToList();
         try
@@ -65,7 +65,7 @@ public static class Sweeps
             return values.Select(v =>
             {
                 var norms = probe(v).Layers[0].HGradNorm!;
-                return new SweepPoint(v, Decay.Rate(norms), norms);
+                return new SweepMeasurement(v, Decay.Rate(norms), norms);
             }).ToArray();
         }
         finally
