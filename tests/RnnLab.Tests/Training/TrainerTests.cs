@@ -1,4 +1,5 @@
 using RnnLab.Autodiff;
+using RnnLab.Data;
 using RnnLab.Nn;
 using RnnLab.Training;
 
@@ -92,6 +93,19 @@ public sealed class TrainerTests
         Assert.Equal(4, a.Evaluations.Count);
         Assert.Null(a.FinalEvaluation!.Accuracy);
         Assert.True(a.FinalEvaluation.Loss < a.Evaluations[0].Evaluation.Loss);
+    }
+
+    [Fact]
+    public void A_char_model_trains_on_language_model_batches_with_truncated_bptt()
+    {
+        int[] tokens = Enumerable.Range(0, 300).Select(i => i % 3 == 2 ? (i / 3) % 2 : 2).ToArray();   // "2 2 0 2 2 1 ..." pattern
+        var model = new SequenceModel(RecurrentKind.Lstm, 3, 8, 3, new Rng(4));                       // one-hot V = 3 in and out
+        var rng = new Rng(5);
+        var trainer = new Trainer(model, new Adam(model.Parameters(), 0.02), new TrainerOptions { Bptt = Bptt.Truncated(4), ClipGradNorm = 5 });
+        var result = trainer.Fit(_ => SequenceBatch.FromTokens(LanguageModelBatches.RandomWindows(tokens, 8, 12, rng), 3), steps: 60);
+        Assert.False(result.Diverged, result.Message);
+        Assert.True(result.Losses.TakeLast(5).Average() < 0.6 * result.Losses.Take(5).Average(),
+            $"loss {result.Losses.Take(5).Average()} → {result.Losses.TakeLast(5).Average()}");
     }
 
     private sealed class SyncProgress(List<TrainingProgress> sink) : IProgress<TrainingProgress>
