@@ -1,0 +1,3 @@
+using RnnLab.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error);
