@@ -10,6 +10,8 @@ public static class Cli
 {
     public static IReadOnlyList<Command> Commands { get; } =
     [
+        new TourCommand(),
+        new TrainCommand(),
         new GradcheckCommand(),
         new DataCommand(),
     ];

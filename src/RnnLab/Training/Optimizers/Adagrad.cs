@@ -17,7 +17,7 @@ public sealed class Adagrad : Optimizer
     public double WeightDecay { get; }
     public double Eps { get; }
     private readonly double[][] _sums;
-    private readonly int[] _steps;
+    private readonly double[] _steps;   // per parameter (a double so it is saved with the rest of the state)
 
     public Adagrad(IEnumerable<Tensor> parameters, double learningRate = 0.01, double learningRateDecay = 0,
                    double weightDecay = 0, double initialAccumulatorValue = 0, double eps = 1e-10)
@@ -29,12 +29,18 @@ public sealed class Adagrad : Optimizer
         CheckNonNegative("Adagrad", "eps", eps);
         LearningRateDecay = learningRateDecay; WeightDecay = weightDecay; Eps = eps;
         _sums = Params.Select(p => Enumerable.Repeat(initialAccumulatorValue, p.Size).ToArray()).ToArray();
-        _steps = new int[Params.Count];
+        _steps = new double[Params.Count];
+    }
+
+    protected override IEnumerable<(string Name, double[] Values)> State()
+    {
+        yield return ("step", _steps);
+        for (int i = 0; i < Params.Count; i++) yield return ($"sum.{i}", _sums[i]);
     }
 
     protected override void Update(int index, double[] p, double[] grad)
     {
-        int t = ++_steps[index];
+        double t = ++_steps[index];
         double clr = LearningRate / (1 + (t - 1) * LearningRateDecay);
         double[] s = _sums[index];
         for (int i = 0; i < p.Length; i++)

@@ -20,7 +20,7 @@ public sealed class Adam : Optimizer
     public bool AmsGrad { get; }
     private readonly double[][] _m, _v;
     private readonly double[][]? _vMax;
-    private readonly int[] _steps;
+    private readonly double[] _steps;   // per parameter (a double so it is saved with the rest of the state)
 
     public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
                 double eps = 1e-8, double weightDecay = 0, bool amsGrad = false)
@@ -34,12 +34,23 @@ public sealed class Adam : Optimizer
         _m = Params.Select(p => new double[p.Size]).ToArray();
         _v = Params.Select(p => new double[p.Size]).ToArray();
         if (amsGrad) _vMax = Params.Select(p => new double[p.Size]).ToArray();
-        _steps = new int[Params.Count];
+        _steps = new double[Params.Count];
+    }
+
+    protected override IEnumerable<(string Name, double[] Values)> State()
+    {
+        yield return ("step", _steps);
+        for (int i = 0; i < Params.Count; i++)
+        {
+            yield return ($"exp_avg.{i}", _m[i]);
+            yield return ($"exp_avg_sq.{i}", _v[i]);
+            if (_vMax is not null) yield return ($"max_exp_avg_sq.{i}", _vMax[i]);
+        }
     }
 
     protected override void Update(int index, double[] p, double[] grad)
     {
-        int t = ++_steps[index];
+        double t = ++_steps[index];
         double bias1 = 1 - Math.Pow(Beta1, t), bias2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
         double stepSize = LearningRate / bias1;
         double[] m = _m[index], v = _v[index];

@@ -40,6 +40,35 @@ public abstract class Optimizer
             if (Params[i].Grad is double[] grad) Update(i, Params[i].Data, grad);
     }
 
+    /// <summary>
+    /// The optimiser's running state (moments, accumulators, per-parameter step counts) as named tensors, e.g.
+    /// <c>exp_avg.0</c>: save it beside the model and training resumes exactly where it stopped.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> StateDict()
+    {
+        var state = State().ToDictionary(s => s.Name, s => Tensor.FromArray(s.Values));
+        state["step_count"] = Tensor.FromArray([StepCount]);
+        return state;
+    }
+
+    /// <summary>Restores a state saved by <see cref="StateDict"/> from an optimiser of the same kind over the same parameters.</summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var buffers = State().ToList();
+        foreach (var (name, values) in buffers)
+            if (!state.TryGetValue(name, out var t) || t.Size != values.Length)
+                throw new RnnLabException($"{GetType().Name}.LoadStateDict: the saved state has no '{name}' of {values.Length} values; " +
+                                          "it was saved by a different optimiser or for a different model");
+        if (!state.TryGetValue("step_count", out var steps) || steps.Size != 1)
+            throw new RnnLabException($"{GetType().Name}.LoadStateDict: the saved state has no step_count");
+        foreach (var (name, values) in buffers) Array.Copy(state[name].Data, values, values.Length);
+        StepCount = (int)steps.Data[0];
+    }
+
+    /// <summary>Every buffer of running state, named as in PyTorch's optimiser state (with the parameter's index).</summary>
+    protected abstract IEnumerable<(string Name, double[] Values)> State();
+
     /// <summary>Updates parameter number <paramref name="index"/> (values <paramref name="p"/>, gradient <paramref name="grad"/>) in place.</summary>
     protected abstract void Update(int index, double[] p, double[] grad);
 

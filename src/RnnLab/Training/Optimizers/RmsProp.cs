@@ -36,6 +36,16 @@ public sealed class RmsProp : Optimizer
         if (momentum > 0) _buffers = Params.Select(p => new double[p.Size]).ToArray();
     }
 
+    protected override IEnumerable<(string Name, double[] Values)> State()
+    {
+        for (int i = 0; i < Params.Count; i++)
+        {
+            yield return ($"square_avg.{i}", _squareAvg[i]);
+            if (_gradAvg is not null) yield return ($"grad_avg.{i}", _gradAvg[i]);
+            if (_buffers is not null) yield return ($"momentum_buffer.{i}", _buffers[i]);
+        }
+    }
+
     protected override void Update(int index, double[] p, double[] grad)
     {
         double[] v = _squareAvg[index];

@@ -17,7 +17,8 @@ public sealed class Sgd : Optimizer
     public double Dampening { get; }
     public double WeightDecay { get; }
     public bool Nesterov { get; }
-    private readonly double[]?[] _buffers;
+    private readonly double[][]? _buffers;   // momentum buffers (when Momentum ≠ 0)
+    private readonly double[] _steps;        // updates per parameter: the first one starts the buffer at the gradient
 
     public Sgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, double dampening = 0,
                double weightDecay = 0, bool nesterov = false)
@@ -28,14 +29,21 @@ public sealed class Sgd : Optimizer
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw new RnnLabException("Sgd: Nesterov momentum needs a positive momentum and zero dampening");
         Momentum = momentum; Dampening = dampening; WeightDecay = weightDecay; Nesterov = nesterov;
-        _buffers = new double[]?[Params.Count];
+        if (momentum != 0) _buffers = Params.Select(p => new double[p.Size]).ToArray();
+        _steps = new double[Params.Count];
+    }
+
+    protected override IEnumerable<(string Name, double[] Values)> State()
+    {
+        yield return ("step", _steps);
+        if (_buffers is not null)
+            for (int i = 0; i < Params.Count; i++) yield return ($"momentum_buffer.{i}", _buffers[i]);
     }
 
     protected override void Update(int index, double[] p, double[] grad)
     {
-        double[]? b = _buffers[index];
-        bool first = b is null;
-        if (Momentum != 0 && b is null) b = _buffers[index] = new double[p.Length];
+        double[]? b = _buffers?[index];
+        bool first = _steps[index]++ == 0;
         for (int i = 0; i < p.Length; i++)
         {
             double g = grad[i] + WeightDecay * p[i];

@@ -1,0 +1,170 @@
+using System.Globalization;
+using RnnLab.Autodiff;
+using RnnLab.Cli.Training;
+using RnnLab.Data;
+using RnnLab.Data.Tasks;
+using RnnLab.Nn;
+using RnnLab.Training;
+
+namespace RnnLab.Cli.Commands;
+
+/// <summary><c>rnnlab train</c>: a character language model, or a memory task, with checkpoints that resume.</summary>
+public sealed class TrainCommand : Command
+{
+    public override string Name => "train";
+    public override string Summary => "Train a character model or a memory task; checkpoints (safetensors) that resume.";
+    public override string Help => """
+        Usage: rnnlab train <task> [options]
+
+        Tasks:
+          char-lm          next-character model on a text (default: tiny Shakespeare)
+          recall           delayed recall: remember the first of --distance symbols
+          copy             copy memory (Arjovsky et al. 2016) with a delay of --distance steps
+
+        Options:
+          --corpus PATH    text file for char-lm (default: tiny Shakespeare via RNNLAB_DATA_DIR / cache / download)
+          --cell KIND      lstm | gru | rnn (tanh)                 [lstm]
+          --layers N       stacked recurrent layers                 [1]
+          --hidden N       hidden units                             [128]
+          --bptt N         time steps per sequence (char-lm)        [64]
+          --distance N     memory distance (recall, copy)           [20]
+          --batch N        sequences per step                       [32]
+          --optimizer O    adam | sgd | rmsprop | adagrad           [adam]
+          --lr X           learning rate                            [0.002]
+          --clip X         clip the global gradient norm (0: off)   [5]
+          --steps N        stop after N steps ...
+          --minutes X      ... or after X minutes (default: 1000 steps)
+          --eval-every N   print validation loss every N steps      [100]
+          --save-every N   save checkpoint + resume snapshot        [500]
+          --out PATH       checkpoint to write (.safetensors)       [model.safetensors]
+          --save-f32       store the checkpoint in float32 (half the size)
+          --resume         continue from OUT.resume.safetensors (same options)
+          --seed N         random seed                              [1]
+
+        Example (the quality benchmark of the README):
+          rnnlab train char-lm --cell lstm --hidden 128 --batch 32 --bptt 64 --lr 0.002 --clip 5 --minutes 8
+        """;
+
+    public override int Run(Args args, CliConsole console)
+    {
+        string task = args.Positional.Count > 0 ? args.Positional[0] : throw new UsageException("name a task: char-lm, recall or copy");
+        if (task is not ("char-lm" or "recall" or "copy")) throw new UsageException($"unknown task '{task}'; use char-lm, recall or copy");
+        string? corpusPath = args.String("corpus");
+        string cell = args.Choice("cell", "lstm", "lstm", "gru", "rnn");
+        int layers = args.Int("layers", 1, min: 1, max: 8);
+        int hidden = args.Int("hidden", 128, min: 1, max: 4096);
+        int bptt = args.Int("bptt", 64, min: 1, max: 10_000);
+        int distance = args.Int("distance", 20, min: 1, max: 10_000);
+        int batch = args.Int("batch", 32, min: 1, max: 100_000);
+        string optimizerName = args.Choice("optimizer", "adam", "adam", "sgd", "rmsprop", "adagrad");
+        double lr = args.Double("lr", 2e-3, min: 0);
+        double clip = args.Double("clip", 5, min: 0);
+        int? steps = args.String("steps") is null ? null : args.Int("steps", 0, min: 1);
+        double? minutes = args.String("minutes") is null ? null : args.Double("minutes", 0, min: 0.001);
+        int evalEvery = args.Int("eval-every", 100, min: 0);
+        int saveEvery = args.Int("save-every", 500, min: 0);
+        string outPath = args.String("out", "model.safetensors");
+        bool saveF32 = args.Flag("save-f32");
+        bool resume = args.Flag("resume");
+        ulong seed = (ulong)args.Int("seed", 1, min: 0);
+        args.EnsureAllUsed(maxPositional: 1);
+        if (task != "char-lm" && corpusPath is not null) throw new UsageException("--corpus is for char-lm only");
+        if (steps is null && minutes is null) steps = 1000;
+
+        var kind = cell switch { "gru" => RecurrentKind.Gru, "rnn" => RecurrentKind.RnnTanh, _ => RecurrentKind.Lstm };
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "rnnlab.sequence-model",
+            ["task"] = task,
+            ["cell"] = cell,
+            ["layers"] = Inv(layers),
+            ["hidden"] = Inv(hidden),
+            ["optimizer"] = optimizerName,
+            ["lr"] = Inv(lr),
+            ["clip"] = Inv(clip),
+            ["batch"] = Inv(batch),
+            ["seed"] = Inv(seed),
+        };
+
+        SequenceModel model;
+        Func<int, SequenceBatch> batchAt;
+        List<SequenceBatch> validation;
+        string unit;
+        if (task == "char-lm")
+        {
+            var corpus = corpusPath is null ? TinyShakespeare.Load() : CharCorpus.FromText(ReadCorpus(corpusPath));
+            int v = corpus.Vocabulary.Size;
+            if (corpus.Train.Length <= bptt + 1 || corpus.Validation.Length <= bptt + 1)
+                throw new UsageException($"the corpus is too short for --bptt {bptt}: it needs more than {10 * (bptt + 1)} characters");
+            metadata["vocabulary"] = corpus.Vocabulary.ToMetadataString();
+            metadata["bptt"] = Inv(bptt);
+            metadata["corpus"] = corpusPath is null ? "tinyshakespeare" : Path.GetFileName(corpusPath);
+            model = new SequenceModel(kind, v, hidden, v, new Rng(seed), layers);
+            batchAt = s => SequenceBatch.FromTokens(LanguageModelBatches.RandomWindows(corpus.Train, batch, bptt, StepRng(seed, s)), v);
+            // Validation as in the PyTorch reference (anchors/torch_charlm_quality.py): 20 fixed random windows of the last 10%.
+            validation = Enumerable.Range(0, 20)
+                .Select(i => SequenceBatch.FromTokens(LanguageModelBatches.RandomWindows(corpus.Validation, batch, bptt, new Rng(1_000_000 + (ulong)i)), v))
+                .ToList();
+            unit = "nats/char";
+        }
+        else if (task == "recall")
+        {
+            var recall = new DelayedRecall(8, distance);
+            metadata["distance"] = Inv(distance);
+            model = new SequenceModel(kind, recall.VocabularySize, hidden, 8, new Rng(seed), layers);
+            batchAt = s => SequenceBatch.FromTokens(recall.Sample(batch, StepRng(seed, s)), recall.VocabularySize);
+            validation = [SequenceBatch.FromTokens(recall.Sample(512, new Rng(1_000_000)), recall.VocabularySize)];
+            unit = $"nats (no-memory baseline {recall.Baseline.Value:F3})";
+        }
+        else
+        {
+            var copy = new CopyMemory(distance);
+            metadata["distance"] = Inv(distance);
+            model = new SequenceModel(kind, CopyMemory.VocabularySize, hidden, CopyMemory.VocabularySize, new Rng(seed), layers);
+            batchAt = s => SequenceBatch.FromTokens(copy.Sample(batch, StepRng(seed, s)), CopyMemory.VocabularySize);
+            validation = [SequenceBatch.FromTokens(copy.Sample(256, new Rng(1_000_000)), CopyMemory.VocabularySize)];
+            unit = $"nats/step (no-memory baseline {copy.Baseline.Value:F3})";
+        }
+        metadata["kind"] = kind.ToString();
+        metadata["input_size"] = Inv(model.InputSize);
+        metadata["output_size"] = Inv(model.OutputSize);
+
+        Optimizer optimizer = optimizerName switch
+        {
+            "sgd" => new Sgd(model.Parameters(), lr),
+            "rmsprop" => new RmsProp(model.Parameters(), lr),
+            "adagrad" => new Adagrad(model.Parameters(), lr),
+            _ => new Adam(model.Parameters(), lr),
+        };
+        var trainer = new Trainer(model, optimizer, new TrainerOptions { ClipGradNorm = clip > 0 ? clip : null, Seed = seed });
+        console.Out.WriteLine($"Training {cell.ToUpperInvariant()} ({model.ParameterCount():N0} parameters) on {task}; " +
+                              (steps is not null ? $"{steps} steps" : "") + (steps is not null && minutes is not null ? " or " : "") +
+                              (minutes is not null ? $"{minutes} min" : "") + ". Ctrl+C stops and saves.");
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            new TrainingRun(model, optimizer, trainer, batchAt, validation, metadata, unit)
+                .Run(new RunSettings(steps, minutes is null ? null : TimeSpan.FromMinutes(minutes.Value), evalEvery, saveEvery, outPath, saveF32, resume),
+                     console, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return 0;
+    }
+
+    /// <summary>The random generator of step s: a function of (seed, step) only, so resumed runs see the same data.</summary>
+    private static Rng StepRng(ulong seed, int step) => new(seed * 0x9E3779B97F4A7C15UL + (ulong)step);
+
+    private static string ReadCorpus(string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"--corpus: no file at {Path.GetFullPath(path)}");
+        return TextFiles.ReadAllText(path);
+    }
+
+    private static string Inv<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
+}
