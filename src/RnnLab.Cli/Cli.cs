@@ -12,6 +12,8 @@ public static class Cli
     [
         new TourCommand(),
         new TrainCommand(),
+        new SampleCommand(),
+        new InspectCommand(),
         new GradcheckCommand(),
         new DataCommand(),
     ];
