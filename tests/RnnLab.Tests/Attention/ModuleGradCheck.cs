@@ -5,8 +5,7 @@ namespace RnnLab.Tests.Attention;
 
 /// <summary>
 /// Gradient check of a whole module: its inputs through <see cref="GradCheck.Check"/>, and every element of every
-/// parameter by central differences in place (S = Σ w_k y_k with random w, h = 1e-6), against the tape's gradient.
-/// Returns the largest relative error |a − n| / max(1, |a|, |n|) over the parameters, with the worst one named.
+/// parameter through <see cref="GradCheck.CheckParameters"/> (the parameters are captured by f, not passed to it).
 /// </summary>
 public static class ModuleGradCheck
 {
@@ -19,40 +18,12 @@ public static class ModuleGradCheck
         Assert.True(worst <= tolerance, $"parameter {name}: relative error {worst:E2}");
     }
 
-    public static (double Error, string Name) ParameterError(Module module, Func<Tensor> f, ulong seed, double h = 1e-6)
+    /// <summary>The largest relative error over the module's parameters, with the worst parameter's name.</summary>
+    public static (double Error, string Name) ParameterError(Module module, Func<Tensor> f, ulong seed)
     {
         if (!module.Parameters().Any()) return (0, "(no parameters)");
-        module.ZeroGrad();
-        var y = f();
-        var rng = new Rng(seed + 1);
-        var w = Tensor.Zeros(y.Shape);
-        for (int k = 0; k < w.Size; k++) w.Data[k] = rng.Normal();
-        y.Backward(w);
-        double worst = 0;
-        string worstName = "";
-        using var _ = Tensor.NoGrad();
-        foreach (var (name, p) in module.NamedParameters())
-        {
-            var analytic = p.Grad ?? new double[p.Size];
-            for (int j = 0; j < p.Size; j++)
-            {
-                double v = p.Data[j];
-                p.Data[j] = v + h; double plus = Weighted(f(), w);
-                p.Data[j] = v - h; double minus = Weighted(f(), w);
-                p.Data[j] = v;
-                double numeric = (plus - minus) / (2 * h), a = analytic[j];
-                double rel = Math.Abs(a - numeric) / Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(numeric)));
-                if (!(rel <= worst)) { worst = double.IsNaN(rel) ? double.PositiveInfinity : rel; worstName = $"{name}[{j}]"; }
-            }
-        }
-        module.ZeroGrad();
-        return (worst, worstName);
-    }
-
-    private static double Weighted(Tensor y, Tensor w)
-    {
-        double s = 0;
-        for (int k = 0; k < y.Size; k++) s += y.Data[k] * w.Data[k];
-        return s;
+        var result = GradCheck.CheckParameters(module.NamedParameters(), f, seed + 1);
+        var worst = result.Inputs.MaxBy(p => p.MaxRelError)!;
+        return (worst.MaxRelError, $"{worst.Name}{Tensor.ShapeString(worst.WorstIndex)}");
     }
 }
