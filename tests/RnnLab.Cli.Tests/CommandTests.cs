@@ -93,6 +93,20 @@ public sealed class CommandTests
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(File.ReadAllText(json)).RootElement.ValueKind);
     }
 
+    [Theory]
+    [InlineData("recall")]
+    [InlineData("copy")]
+    [InlineData("forecast")]
+    public void Memory_and_forecasting_tasks_train_and_save(string task)
+    {
+        string dir = CliRun.TempDir(), model = Path.Combine(dir, task + ".safetensors");
+        var r = CliRun.Run("train", task, "--hidden", "6", "--distance", "3", "--window", "12", "--series", "airpassengers",
+                           "--steps", "6", "--eval-every", "3", "--out", model);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("baseline", r.Out);                                  // every task reports its no-memory / naive baseline
+        Assert.Equal(task, Safetensors.Load(model).Metadata["task"]);
+    }
+
     [Fact]
     public void Gradcheck_passes_for_every_component()
     {

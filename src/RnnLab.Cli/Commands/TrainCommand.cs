@@ -20,6 +20,7 @@ public sealed class TrainCommand : Command
           char-lm          next-character model on a text (default: tiny Shakespeare)
           recall           delayed recall: remember the first of --distance symbols
           copy             copy memory (Arjovsky et al. 2016) with a delay of --distance steps
+          forecast         next value(s) of a time series: --series weather | airpassengers | stock
 
         Options:
           --corpus PATH    text file for char-lm (default: tiny Shakespeare via RNNLAB_DATA_DIR / cache / download)
@@ -28,6 +29,9 @@ public sealed class TrainCommand : Command
           --hidden N       hidden units                             [128]
           --bptt N         time steps per sequence (char-lm)        [64]
           --distance N     memory distance (recall, copy)           [20]
+          --series NAME    weather | airpassengers | stock (forecast) [weather]
+          --window N       input window (forecast)                  [30]
+          --horizon N      values predicted at once (forecast)      [1]
           --batch N        sequences per step                       [32]
           --optimizer O    adam | sgd | rmsprop | adagrad           [adam]
           --lr X           learning rate                            [0.002]
@@ -47,14 +51,17 @@ public sealed class TrainCommand : Command
 
     public override int Run(Args args, CliConsole console)
     {
-        string task = args.Positional.Count > 0 ? args.Positional[0] : throw new UsageException("name a task: char-lm, recall or copy");
-        if (task is not ("char-lm" or "recall" or "copy")) throw new UsageException($"unknown task '{task}'; use char-lm, recall or copy");
+        string task = args.Positional.Count > 0 ? args.Positional[0] : throw new UsageException("name a task: char-lm, recall, copy or forecast");
+        if (task is not ("char-lm" or "recall" or "copy" or "forecast")) throw new UsageException($"unknown task '{task}'; use char-lm, recall, copy or forecast");
         string? corpusPath = args.String("corpus");
         string cell = args.Choice("cell", "lstm", "lstm", "gru", "rnn");
         int layers = args.Int("layers", 1, min: 1, max: 8);
         int hidden = args.Int("hidden", 128, min: 1, max: 4096);
         int bptt = args.Int("bptt", 64, min: 1, max: 10_000);
         int distance = args.Int("distance", 20, min: 1, max: 10_000);
+        string series = args.Choice("series", "weather", "weather", "airpassengers", "stock");
+        int window = args.Int("window", 30, min: 1, max: 10_000);
+        int horizon = args.Int("horizon", 1, min: 1, max: 1_000);
         int batch = args.Int("batch", 32, min: 1, max: 100_000);
         string optimizerName = args.Choice("optimizer", "adam", "adam", "sgd", "rmsprop", "adagrad");
         double lr = args.Double("lr", 2e-3, min: 0);
@@ -116,6 +123,22 @@ public sealed class TrainCommand : Command
             validation = [SequenceBatch.FromTokens(recall.Sample(512, new Rng(1_000_000)), recall.VocabularySize)];
             unit = $"nats (no-memory baseline {recall.Baseline.Value:F3})";
         }
+        else if (task == "forecast")
+        {
+            var data = Forecasting.Prepare(series switch
+            {
+                "airpassengers" => TimeSeriesDatasets.AirPassengers(),
+                "stock" => TimeSeriesDatasets.StockPrice(),
+                _ => TimeSeriesDatasets.MelbourneTemperatures(),
+            }, window, horizon);
+            metadata["series"] = series;
+            metadata["window"] = Inv(window);
+            metadata["horizon"] = Inv(horizon);
+            model = new SequenceModel(kind, 1, hidden, horizon, new Rng(seed), layers);
+            batchAt = s => ForecastBatch(data.Train, RandomRows(data.Train.Count, batch, StepRng(seed, s)));
+            validation = [ForecastBatch(data.Validation, Enumerable.Range(0, data.Validation.Count).ToArray())];
+            unit = $"MSE of standardised values (last-value baseline {LastValueMse(data.Validation):F3})";
+        }
         else
         {
             var copy = new CopyMemory(distance);
@@ -155,6 +178,40 @@ public sealed class TrainCommand : Command
             Console.CancelKeyPress -= onCancel;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Windows <paramref name="rows"/> as a many-to-one regression batch: inputs [W, B, 1]; only the last step's output
+    /// is scored (mask), against the next <c>Horizon</c> values.
+    /// </summary>
+    private static SequenceBatch ForecastBatch(WindowSet set, int[] rows)
+    {
+        int w = set.InputWindow, h = set.Horizon, b = rows.Length;
+        var inputs = Tensor.Zeros(w, b, 1);
+        var values = Tensor.Zeros(w, b, h);
+        var mask = Tensor.Zeros(w, b);
+        for (int j = 0; j < b; j++)
+        {
+            for (int t = 0; t < w; t++) inputs.Data[t * b + j] = set.Inputs[rows[j] * w + t];
+            for (int k = 0; k < h; k++) values.Data[((w - 1) * b + j) * h + k] = set.Targets[rows[j] * h + k];
+            mask.Data[(w - 1) * b + j] = 1;
+        }
+        return SequenceBatch.Regression(inputs, values, mask);
+    }
+
+    private static int[] RandomRows(int count, int batch, Rng rng) => Enumerable.Range(0, batch).Select(_ => rng.NextInt(count)).ToArray();
+
+    /// <summary>The naive forecast: every future value equals the last one seen.</summary>
+    private static double LastValueMse(WindowSet set)
+    {
+        double total = 0;
+        for (int i = 0; i < set.Count; i++)
+            for (int k = 0; k < set.Horizon; k++)
+            {
+                double error = set.Targets[i * set.Horizon + k] - set.Inputs[(i + 1) * set.InputWindow - 1];
+                total += error * error;
+            }
+        return total / (set.Count * set.Horizon);
     }
 
     /// <summary>The random generator of step s: a function of (seed, step) only, so resumed runs see the same data.</summary>
