@@ -205,7 +205,7 @@ public sealed class DatasetFetcherTests
         Assert.Contains("RNNLAB_DATA_DIR", ex.Message);
         Assert.Empty(cache.Files());
 
-        var offline = new DatasetFetcher(new DatasetFetcherOptions { CacheDir = cache.Path, AllowDownload = false });
+        var offline = new DatasetFetcher(new DatasetFetcherOptions { DataDir = null, CacheDir = cache.Path, AllowDownload = false });   // not RNNLAB_DATA_DIR: CI sets it
         var ex2 = Assert.Throws<RnnLabException>(() => offline.Fetch("airpassengers"));
         Assert.Contains("switched off", ex2.Message);
         Assert.Contains(Datasets.AirPassengers.Url, ex2.Message);
