@@ -14,7 +14,8 @@ namespace RnnLab.Autodiff;
 /// <list type="bullet">
 /// <item>sparse: when op(A) (or op(B)) is mostly zeros, as one-hot inputs are, only its non-zeros are visited, so
 ///   x_t · W_ihᵀ with one-hot x_t costs a row gather and dW_ih += dzᵀ x_t a column scatter;</item>
-/// <item>small: fewer than four rows (batch 1: W_hh h, the min-char-rnn): dot products or row AXPYs;</item>
+/// <item>small: fewer than four rows (batch 1: W_hh h, the min-char-rnn): dot products or row AXPYs, four at a time;</item>
+/// <item>small K: fewer than four terms per element (a weight gradient at batch 1, dW_hh += dzᵀ h): row AXPYs;</item>
 /// <item>blocked: op(B) is packed into a contiguous [K, N] panel and a 4 × 8 register-blocked micro-kernel
 ///   accumulates with fused multiply-adds (Vector256), K in blocks that stay in cache.</item>
 /// </list>
@@ -35,6 +36,7 @@ internal static class Gemm
         if (IsSparse(a, aOffset, m * k)) { Sparse(m, n, k, opA, opB, c, cOffset); return; }
         if (IsSparse(b, bOffset, k * n)) { SparseB(m, n, k, opA, opB, c, cOffset); return; }
         if (m < Mr) { Small(transA, transB, m, n, k, opA, opB, c, cOffset); return; }
+        if (k < Mr && !transB) { SmallK(m, n, k, opA, opB, c, cOffset); return; }
         Blocked(m, n, k, opA, opB, c, cOffset);
     }
 
@@ -45,13 +47,20 @@ internal static class Gemm
         public Operand Transposed => new(Data, Offset, ColStride, RowStride);
     }
 
-    // Mostly zeros (at most one in eight values non-zero)? Stops counting as soon as the answer is no.
+    // Mostly zeros (at most one in eight values non-zero)? Weights and activations give themselves away in their first
+    // 64 values, so those are looked at first (a quick "no" instead of counting 1/8 of a large matrix on every call);
+    // a one-hot row of length ≥ 8 has at most 8 non-zeros there. Only then is the whole operand counted, stopping as
+    // soon as the answer is no. The choice only changes the speed: every path computes the same sums.
     private static bool IsSparse(double[] x, int offset, int count)
     {
         if (count < 64) return false;
-        int limit = count / 8, nonZero = 0;
         var span = x.AsSpan(offset, count);
-        for (int i = 0; i < span.Length; i++)
+        int nonZero = 0;
+        for (int i = 0; i < 64; i++)
+            if (span[i] != 0) nonZero++;
+        if (nonZero > 8) return false;
+        int limit = count / 8;
+        for (int i = 64; i < span.Length; i++)
             if (span[i] != 0 && ++nonZero > limit) return false;
         return true;
     }
@@ -96,21 +105,25 @@ internal static class Gemm
             var ci = c.AsSpan(cOffset + i * n, n);
             if (!transA && transB)
             {
+                // C[i, j] += A[i, :] · B[j, :] for every j: four rows of B per pass (Dot4), the rest one by one.
                 int row0 = i;
                 Parallelism.For(n, k, (j0, j1) =>
                 {
                     var row = a.Data.AsSpan(a.Offset + row0 * k, k);
                     var cRow = c.AsSpan(cOffset + row0 * n, n);
-                    for (int j = j0; j < j1; j++) cRow[j] += Dot(row, b.Data.AsSpan(b.Offset + j * k, k));
+                    int j = j0;
+                    for (; j + 4 <= j1; j += 4)
+                        Dot4(row, b.Data.AsSpan(b.Offset + j * k, 4 * k), k, cRow.Slice(j, 4));
+                    for (; j < j1; j++) cRow[j] += Dot(row, b.Data.AsSpan(b.Offset + j * k, k));
                 });
             }
             else if (!transB)
             {
-                for (int p = 0; p < k; p++)
-                {
-                    double aip = a[i, p];
-                    if (aip != 0) Axpy(aip, b.Data.AsSpan(b.Offset + p * n, n), ci);
-                }
+                // C[i, :] += Σ_p A[i, p] · B[p, :]: four rows of B per pass over C's row (Axpy4), the rest one by one.
+                int p = 0;
+                for (; p + 4 <= k; p += 4)
+                    Axpy4(a[i, p], a[i, p + 1], a[i, p + 2], a[i, p + 3], b.Data.AsSpan(b.Offset + p * n, 4 * n), n, ci);
+                for (; p < k; p++) Axpy(a[i, p], b.Data.AsSpan(b.Offset + p * n, n), ci);
             }
             else
             {
@@ -122,6 +135,20 @@ internal static class Gemm
                 }
             }
         }
+    }
+
+    // One to three terms per element, B not transposed (dW += dzᵀ h at batch 1: a rank-1 update):
+    // C[i, :] += Σ_p op(A)[i, p] · B[p, :], one AXPY per term; rows of C are split over threads.
+    private static void SmallK(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    {
+        Parallelism.For(m, (long)n * k, (i0, i1) =>
+        {
+            for (int i = i0; i < i1; i++)
+            {
+                var ci = c.AsSpan(cOffset + i * n, n);
+                for (int p = 0; p < k; p++) Axpy(a[i, p], b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
+            }
+        });
     }
 
     // Packs op(B) into bp as K rows of N8 = ⌈N/8⌉·8 values (zero padded), then runs the micro-kernel over row blocks in parallel.
@@ -235,6 +262,32 @@ internal static class Gemm
         for (; i < x.Length; i++) y[i] = Math.FusedMultiplyAdd(alpha, x[i], y[i]);
     }
 
+    // y += α₀ x₀ + α₁ x₁ + α₂ x₂ + α₃ x₃ for four rows x_r = xs[r·n .. (r+1)·n): the same fused multiply-adds, in the same
+    // order, as four Axpy calls (so the same bits), but y is loaded and stored once instead of four times.
+    internal static void Axpy4(double a0, double a1, double a2, double a3, ReadOnlySpan<double> xs, int n, Span<double> y)
+    {
+        var x0 = xs[..n]; var x1 = xs.Slice(n, n); var x2 = xs.Slice(2 * n, n); var x3 = xs.Slice(3 * n, n);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var v0 = new Vector<double>(a0); var v1 = new Vector<double>(a1);
+            var v2 = new Vector<double>(a2); var v3 = new Vector<double>(a3);
+            var vx0 = MemoryMarshal.Cast<double, Vector<double>>(x0); var vx1 = MemoryMarshal.Cast<double, Vector<double>>(x1);
+            var vx2 = MemoryMarshal.Cast<double, Vector<double>>(x2); var vx3 = MemoryMarshal.Cast<double, Vector<double>>(x3);
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            for (int v = 0; v < vx0.Length; v++)
+            {
+                var acc = Vector.FusedMultiplyAdd(v0, vx0[v], vy[v]);
+                acc = Vector.FusedMultiplyAdd(v1, vx1[v], acc);
+                acc = Vector.FusedMultiplyAdd(v2, vx2[v], acc);
+                vy[v] = Vector.FusedMultiplyAdd(v3, vx3[v], acc);
+            }
+            i = vx0.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++)
+            y[i] = Math.FusedMultiplyAdd(a3, x3[i], Math.FusedMultiplyAdd(a2, x2[i], Math.FusedMultiplyAdd(a1, x1[i], Math.FusedMultiplyAdd(a0, x0[i], y[i]))));
+    }
+
     // x · y, vectorised (fixed summation order: the same bits every time).
     internal static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
@@ -251,5 +304,37 @@ internal static class Gemm
         }
         for (; i < x.Length; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
         return s;
+    }
+
+    // c[r] += x · y_r for four rows y_r = ys[r·k .. (r+1)·k), each summed exactly as Dot sums it (so the same bits).
+    // Four independent accumulators keep the FMA unit busy: one Dot waits on its own previous sum at every step.
+    private static void Dot4(ReadOnlySpan<double> x, ReadOnlySpan<double> ys, int k, Span<double> c)
+    {
+        var y0 = ys[..k]; var y1 = ys.Slice(k, k); var y2 = ys.Slice(2 * k, k); var y3 = ys.Slice(3 * k, k);
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && k >= Vector<double>.Count)
+        {
+            Vector<double> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vy0 = MemoryMarshal.Cast<double, Vector<double>>(y0); var vy1 = MemoryMarshal.Cast<double, Vector<double>>(y1);
+            var vy2 = MemoryMarshal.Cast<double, Vector<double>>(y2); var vy3 = MemoryMarshal.Cast<double, Vector<double>>(y3);
+            for (int v = 0; v < vx.Length; v++)
+            {
+                var xv = vx[v];
+                acc0 = Vector.FusedMultiplyAdd(xv, vy0[v], acc0);
+                acc1 = Vector.FusedMultiplyAdd(xv, vy1[v], acc1);
+                acc2 = Vector.FusedMultiplyAdd(xv, vy2[v], acc2);
+                acc3 = Vector.FusedMultiplyAdd(xv, vy3[v], acc3);
+            }
+            s0 = Vector.Sum(acc0); s1 = Vector.Sum(acc1); s2 = Vector.Sum(acc2); s3 = Vector.Sum(acc3);
+            i = vx.Length * Vector<double>.Count;
+        }
+        for (; i < k; i++)
+        {
+            s0 = Math.FusedMultiplyAdd(x[i], y0[i], s0); s1 = Math.FusedMultiplyAdd(x[i], y1[i], s1);
+            s2 = Math.FusedMultiplyAdd(x[i], y2[i], s2); s3 = Math.FusedMultiplyAdd(x[i], y3[i], s3);
+        }
+        c[0] += s0; c[1] += s1; c[2] += s2; c[3] += s3;
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using RnnLab.Autodiff;
 
 namespace RnnLab.Training;
@@ -14,13 +16,12 @@ public static class GradClip
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(maxNorm > 0)) throw new RnnLabException($"ClipGradNorm: maxNorm must be positive, got {maxNorm}");
-        var grads = parameters.Select(p => p.Grad).OfType<double[]>().ToList();
+        var grads = Gradients(parameters);
         double total = GlobalNorm(grads);
         if (!double.IsFinite(total)) return total;
         double coef = maxNorm / (total + 1e-6);
         if (coef < 1)
-            foreach (var g in grads)
-                for (int i = 0; i < g.Length; i++) g[i] *= coef;
+            foreach (var g in grads) Scale(g, coef);
         return total;
     }
 
@@ -30,22 +31,53 @@ public static class GradClip
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(clipValue > 0)) throw new RnnLabException($"ClipGradValue: clipValue must be positive, got {clipValue}");
         foreach (var p in parameters)
-            if (p.Grad is double[] g)
-                for (int i = 0; i < g.Length; i++) g[i] = Math.Clamp(g[i], -clipValue, clipValue);
+            if (p.Grad is double[] g) Clamp(g, -clipValue, clipValue);
     }
 
     /// <summary>The global L2 norm √(Σ g²) of all gradients (parameters without a gradient count as zero).</summary>
     public static double GradNorm(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return GlobalNorm(parameters.Select(p => p.Grad).OfType<double[]>());
+        return GlobalNorm(Gradients(parameters));
     }
 
-    private static double GlobalNorm(IEnumerable<double[]> grads)
+    private static List<double[]> Gradients(IEnumerable<Tensor> parameters)
+    {
+        var grads = new List<double[]>();
+        foreach (var p in parameters)
+            if (p.Grad is double[] g) grads.Add(g);
+        return grads;
+    }
+
+    // √(Σ g²), each buffer's Σ g² as the vectorised dot product g · g (a fixed order: the same bits every time).
+    private static double GlobalNorm(List<double[]> grads)
     {
         double sum = 0;
-        foreach (var g in grads)
-            foreach (double v in g) sum += v * v;
+        foreach (var g in grads) sum += Gemm.Dot(g, g);
         return Math.Sqrt(sum);
+    }
+
+    // The loops below do Vector<double>.Count values at a time; each lane does exactly what the scalar tail does.
+
+    // g ← g · coef
+    private static void Scale(double[] g, double coef)
+    {
+        var vg = MemoryMarshal.Cast<double, Vector<double>>(g.AsSpan());
+        var c = new Vector<double>(coef);
+        for (int v = 0; v < vg.Length; v++) vg[v] *= c;
+        for (int i = vg.Length * Vector<double>.Count; i < g.Length; i++) g[i] *= coef;
+    }
+
+    // g ← clamp(g, lo, hi) = (g < lo ? lo : g > hi ? hi : g), as Math.Clamp: a NaN fails both tests and stays NaN.
+    private static void Clamp(double[] g, double lo, double hi)
+    {
+        var vg = MemoryMarshal.Cast<double, Vector<double>>(g.AsSpan());
+        Vector<double> vlo = new(lo), vhi = new(hi);
+        for (int v = 0; v < vg.Length; v++)
+        {
+            var x = vg[v];
+            vg[v] = Vector.ConditionalSelect(Vector.LessThan(x, vlo), vlo, Vector.ConditionalSelect(Vector.GreaterThan(x, vhi), vhi, x));
+        }
+        for (int i = vg.Length * Vector<double>.Count; i < g.Length; i++) g[i] = Math.Clamp(g[i], lo, hi);
     }
 }

@@ -55,6 +55,48 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void Weight_gradients_with_one_to_three_terms_per_element_match_the_triple_loop()
+    {
+        var rng = new Rng(11);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int m = 4 + rng.NextInt(70), n = 1 + rng.NextInt(70), k = 1 + rng.NextInt(3);   // dW += dzᵀ h at batch 1 … 3
+            bool ta = rng.NextInt(2) == 1;
+            var a = Fill(rng, m * k, false, 1);
+            var b = Fill(rng, k * n, false, 1);
+            var c = Fill(rng, m * n, false, 1);
+            var expected = Reference(ta, false, m, n, k, a, b, c);
+            Gemm.Run(ta, false, m, n, k, a, 0, b, 0, c, 0);
+            for (int q = 0; q < c.Length; q++) Assert.Equal(expected[q], c[q], 1e-13);
+        }
+    }
+
+    [Fact]
+    public void Batch_one_products_give_the_same_bits_as_one_dot_product_or_one_axpy_per_term()
+    {
+        // The four-at-a-time kernels (Dot4, Axpy4) must sum every element in exactly the order of Dot and Axpy.
+        var rng = new Rng(12);
+        foreach (int n in new[] { 1, 3, 4, 7, 64, 101 })
+            foreach (int k in new[] { 1, 5, 8, 63, 100 })
+            {
+                var x = Fill(rng, k, false, 1);
+                var w = Fill(rng, n * k, false, 1);                    // [n, k]
+                var c = Fill(rng, n, false, 1);
+                var viaDots = (double[])c.Clone();
+                for (int j = 0; j < n; j++) viaDots[j] += Gemm.Dot(x, w.AsSpan(j * k, k));
+                Gemm.Run(false, true, 1, n, k, x, 0, w, 0, c, 0);      // c += x Wᵀ
+                Assert.Equal(viaDots, c);
+
+                var wkn = Fill(rng, k * n, false, 1);                  // [k, n]
+                var y = Fill(rng, n, false, 1);
+                var viaAxpys = (double[])y.Clone();
+                for (int p = 0; p < k; p++) Gemm.Axpy(x[p], wkn.AsSpan(p * n, n), viaAxpys);
+                Gemm.Run(false, false, 1, n, k, x, 0, wkn, 0, y, 0);   // y += x W
+                Assert.Equal(viaAxpys, y);
+            }
+    }
+
+    [Fact]
     public void Offsets_into_larger_arrays_are_respected()
     {
         var rng = new Rng(5);

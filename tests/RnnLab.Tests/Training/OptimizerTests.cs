@@ -57,6 +57,55 @@ public sealed class OptimizerTests
         for (int i = 0; i < 3; i++) Assert.Equal(expected[i], actual[i], 1e-11);
     }
 
+    // The update written out one element at a time, as the class comments give it (the plain path).
+    private static void PlainAdagrad(double[] p, double[] g0, double[] s, int t, double lr, double decay, double wd, double eps)
+    {
+        double clr = lr / (1 + (t - 1) * decay);
+        for (int i = 0; i < p.Length; i++)
+        {
+            double g = g0[i] + wd * p[i];
+            s[i] += g * g;
+            p[i] -= clr * g / (Math.Sqrt(s[i]) + eps);
+        }
+    }
+
+    private static void PlainAdam(double[] p, double[] g0, double[] m, double[] v, int t, double lr, double b1, double b2, double wd, double eps)
+    {
+        double bias1 = 1 - Math.Pow(b1, t), bias2Sqrt = Math.Sqrt(1 - Math.Pow(b2, t));
+        for (int i = 0; i < p.Length; i++)
+        {
+            double g = g0[i] + wd * p[i];
+            m[i] = b1 * m[i] + (1 - b1) * g;
+            v[i] = b2 * v[i] + (1 - b2) * g * g;
+            p[i] -= lr / bias1 * m[i] / (Math.Sqrt(v[i]) / bias2Sqrt + eps);
+        }
+    }
+
+    [Theory]
+    [InlineData("adagrad")]
+    [InlineData("adam")]
+    public void Vectorised_updates_give_the_same_bits_as_the_plain_loop(string name)
+    {
+        // 23 values: several full vectors and a tail; four steps with random gradients.
+        var rng = new Rng(8);
+        var init = Enumerable.Range(0, 23).Select(_ => rng.Uniform(-1, 1)).ToArray();
+        var p = Tensor.Parameter(Tensor.FromArray(init));
+        Optimizer opt = name == "adagrad"
+            ? new Adagrad([p], 0.1, learningRateDecay: 0.01, weightDecay: 0.02, initialAccumulatorValue: 0.1)
+            : new Adam([p], 0.01, beta1: 0.8, beta2: 0.9, weightDecay: 0.1);
+        double[] plain = (double[])init.Clone(), s = Enumerable.Repeat(0.1, 23).ToArray(), m = new double[23], v = new double[23];
+        for (int t = 1; t <= 4; t++)
+        {
+            var g = Enumerable.Range(0, 23).Select(_ => rng.Uniform(-2, 2)).ToArray();
+            opt.ZeroGrad();
+            p.Backward(Tensor.FromArray(g));
+            opt.Step();
+            if (name == "adagrad") PlainAdagrad(plain, g, s, t, 0.1, 0.01, 0.02, 1e-10);
+            else PlainAdam(plain, g, m, v, t, 0.01, 0.8, 0.9, 0.1, 1e-8);
+            Assert.Equal(plain, p.Data);   // exact bits
+        }
+    }
+
     [Fact]
     public void Adam_first_step_by_hand_moves_each_weight_by_lr_times_sign()
     {

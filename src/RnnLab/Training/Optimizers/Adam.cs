@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using RnnLab.Autodiff;
 
 namespace RnnLab.Training;
@@ -55,7 +57,24 @@ public sealed class Adam : Optimizer
         double stepSize = LearningRate / bias1;
         double[] m = _m[index], v = _v[index];
         double[]? vMax = _vMax?[index];
-        for (int i = 0; i < p.Length; i++)
+        // Vector<double>.Count values at a time. Each lane does exactly the arithmetic of the scalar loop below
+        // (no fused multiply-add, correctly rounded √ and ÷), so the result is the same bits, only sooner.
+        int vectors = vMax is null ? p.Length / Vector<double>.Count : 0;   // amsgrad keeps the plain loop
+        var vp = MemoryMarshal.Cast<double, Vector<double>>(p.AsSpan())[..vectors];
+        var vg = MemoryMarshal.Cast<double, Vector<double>>(grad.AsSpan());
+        var vm = MemoryMarshal.Cast<double, Vector<double>>(m.AsSpan());
+        var vv = MemoryMarshal.Cast<double, Vector<double>>(v.AsSpan());
+        Vector<double> beta1 = new(Beta1), beta2 = new(Beta2), oneMinusBeta1 = new(1 - Beta1), oneMinusBeta2 = new(1 - Beta2),
+                       decay = new(WeightDecay), step = new(stepSize), bias2 = new(bias2Sqrt), eps = new(Eps);
+        for (int k = 0; k < vp.Length; k++)
+        {
+            var g = vg[k] + decay * vp[k];                                     // g = ∇ + λ·p
+            vm[k] = beta1 * vm[k] + oneMinusBeta1 * g;                         // m = β₁·m + (1 − β₁)·g
+            vv[k] = beta2 * vv[k] + oneMinusBeta2 * g * g;                     // v = β₂·v + (1 − β₂)·g²
+            var d = Vector.SquareRoot(vv[k]) / bias2 + eps;                    // d = √v / √(1 − β₂ᵗ) + ε
+            vp[k] -= step * vm[k] / d;                                         // p = p − lr/(1 − β₁ᵗ) · m / d
+        }
+        for (int i = vectors * Vector<double>.Count; i < p.Length; i++)
         {
             double g = grad[i] + WeightDecay * p[i];
             m[i] = Beta1 * m[i] + (1 - Beta1) * g;
