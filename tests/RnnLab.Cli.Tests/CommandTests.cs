@@ -54,6 +54,25 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public void The_thread_count_does_not_change_the_weights_and_the_run_reports_processor_time()
+    {
+        string dir = CliRun.TempDir(), one = Path.Combine(dir, "one.safetensors"), two = Path.Combine(dir, "two.safetensors");
+        int before = Parallelism.MaxThreads;
+        var r1 = CliRun.Run([.. "train char-lm --steps 6 --threads 1 --out".Split(' '), one, .. Tiny]);
+        Assert.True(r1.ExitCode == 0, r1.Error);
+        Assert.Equal(before, Parallelism.MaxThreads);                       // the command puts the setting back
+        Assert.Matches(@"final: step 6, \d+ s \(\d+ s of processor time\), train \d\.\d{3}, validation \d\.\d{3}", r1.Out);
+        Assert.Equal(0, CliRun.Run([.. "train char-lm --steps 6 --threads 2 --out".Split(' '), two, .. Tiny]).ExitCode);
+        var a = Safetensors.Load(one).Tensors;
+        var b = Safetensors.Load(two).Tensors;
+        foreach (var (name, t) in a) Assert.Equal(t.Data, b[name].Data);   // bit-identical
+
+        var bad = CliRun.Run("train", "char-lm", "--threads", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--threads", bad.Error);
+    }
+
+    [Fact]
     public void Inspect_reads_a_checkpoint_laid_out_like_a_PyTorch_state_dict()
     {
         // What a PyTorch user exports: rnn = nn.LSTM(V, H, 2), head = nn.Linear(H, V), float32, vocabulary and cell in __metadata__.

@@ -44,6 +44,7 @@ public sealed class TrainCommand : Command
           --save-f32       store the checkpoint in float32 (half the size)
           --resume         continue from OUT.resume.safetensors (same options)
           --seed N         random seed                              [1]
+          --threads N      threads for the kernels (same numbers for any count) [all cores]
 
         Example (the quality benchmark of the README):
           rnnlab train char-lm --cell lstm --hidden 128 --batch 32 --bptt 64 --lr 0.002 --clip 5 --minutes 8
@@ -74,6 +75,7 @@ public sealed class TrainCommand : Command
         bool saveF32 = args.Flag("save-f32");
         bool resume = args.Flag("resume");
         ulong seed = (ulong)args.Int("seed", 1, min: 0);
+        int threads = args.Int("threads", Environment.ProcessorCount, min: 1, max: 1024);
         args.EnsureAllUsed(maxPositional: 1);
         if (task != "char-lm" && corpusPath is not null) throw new UsageException("--corpus is for char-lm only");
         if (steps is null && minutes is null) steps = 1000;
@@ -167,6 +169,8 @@ public sealed class TrainCommand : Command
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
+        int threadsBefore = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = threads;
         try
         {
             new TrainingRun(model, optimizer, trainer, batchAt, validation, metadata, unit)
@@ -176,6 +180,7 @@ public sealed class TrainCommand : Command
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            Parallelism.MaxThreads = threadsBefore;
         }
         return 0;
     }

@@ -27,6 +27,7 @@ public sealed class TrainingRun(SequenceModel model, Optimizer optimizer, Traine
         int step = settings.Resume ? LoadSnapshot(settings) : 0;
         int lastSaved = step;
         var clock = Stopwatch.StartNew();
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;   // processor time: steadier than wall time on a busy machine
         double lastLoss = double.NaN, validationLoss = double.NaN;
         bool Budget() => (settings.Steps is null || step < settings.Steps) && (settings.Time is null || clock.Elapsed < settings.Time);
         while (Budget() && !cancel.IsCancellationRequested)
@@ -44,7 +45,8 @@ public sealed class TrainingRun(SequenceModel model, Optimizer optimizer, Traine
         }
         validationLoss = trainer.Evaluate(validation).Loss;
         if (cancel.IsCancellationRequested) console.Out.WriteLine($"Interrupted at step {step}; saving so that --resume continues from here.");
-        console.Out.WriteLine(Inv($"final: step {step}, {clock.Elapsed.TotalSeconds:F0} s, train {lastLoss:F3}, validation {validationLoss:F3} {lossUnit}"));
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
+        console.Out.WriteLine(Inv($"final: step {step}, {clock.Elapsed.TotalSeconds:F0} s ({cpuSeconds:F0} s of processor time), train {lastLoss:F3}, validation {validationLoss:F3} {lossUnit}"));
         if (step != lastSaved || settings.Resume) Save(settings, step);
         if (settings.Out is not null) console.Out.WriteLine($"Checkpoint: {Path.GetFullPath(settings.Out)}");
         return validationLoss;
