@@ -33,6 +33,7 @@ public sealed partial class Tensor
         {
             output.RequiresGrad = true;
             output.GradFn = new Node(op, [output], inputs, backward);
+            CountUses(inputs);
         }
         return output;
     }
@@ -40,22 +41,55 @@ public sealed partial class Tensor
     /// <summary>
     /// <see cref="Record"/> for a fused op with several outputs: they share one node, which runs once, after every
     /// consumer of every output, and whose <paramref name="backward"/> reads each output's gradient (null if none reached it).
+    /// <paramref name="release"/> gives back the scratch buffers only <paramref name="backward"/> reads (see <see cref="TapeBuffers"/>):
+    /// it runs when the node is freed after Backward(), or at once when no node is recorded.
     /// </summary>
-    internal static void RecordFused(string op, Tensor[] outputs, Tensor[] inputs, Action backward)
+    internal static void RecordFused(string op, Tensor[] outputs, Tensor[] inputs, Action backward, Action? release = null)
     {
         if (GradMode.DetectAnomaly)
             foreach (var output in outputs) CheckFinite(output.Data, $"{op}: forward produced", inputs);
-        if (!NeedsGrad(inputs)) return;
-        var node = new Node(op, outputs, inputs, backward);
+        if (!NeedsGrad(inputs)) { release?.Invoke(); return; }
+        var node = new Node(op, outputs, inputs, backward, release);
         foreach (var output in outputs)
         {
             output.RequiresGrad = true;
             output.GradFn = node;
         }
+        CountUses(inputs);
+    }
+
+    // Each input gains a recorded use. An input whose gradient buffer is shared with a view of it (see Reshape) gets its own
+    // copy first: the new node's backward will add to it, and that must not change the view's gradient.
+    private static void CountUses(Tensor[] inputs)
+    {
+        foreach (var input in inputs)
+        {
+            input.Uses++;
+            if (input.SharesGrad) input.UnshareGrad();
+        }
     }
 
     /// <summary>The gradient buffer, allocated (zeros) on first use.</summary>
     internal double[] GradBuffer() => Grad ??= new double[Size];
+
+    /// <summary>How many recorded ops took this tensor as an input (ops inside NoGrad() are not counted).</summary>
+    internal int Uses { get; private set; }
+
+    /// <summary>True while <see cref="Grad"/> is the same array as a view's gradient (a Reshape whose only consumer is that view).</summary>
+    internal bool SharesGrad { get; private set; }
+
+    /// <summary>Makes this tensor's gradient the same array as <paramref name="view"/>'s: ∂L/∂this equals ∂L/∂view element for element.</summary>
+    internal void ShareGradWith(Tensor view)
+    {
+        Grad = view.Grad;
+        SharesGrad = view.SharesGrad = true;
+    }
+
+    private void UnshareGrad()
+    {
+        Grad = (double[])Grad!.Clone();
+        SharesGrad = false;
+    }
 
     /// <summary>A tensor with the same values, cut from the tape: gradients stop here.</summary>
     public Tensor Detach() => new(Data, Shape) { Name = Name };
@@ -85,18 +119,27 @@ public sealed partial class Tensor
         var dY = GradBuffer();
         for (int i = 0; i < dY.Length; i++) dY[i] += outputGrad.Data[i];
 
-        // Reverse topological order: every node runs after all the nodes that use its output.
-        for (int i = order.Count - 1; i >= 0; i--)
+        // Reverse topological order: every node runs after all the nodes that use its output. Without retainGraph a node
+        // is freed as soon as it has run (nothing later needs it), so a long unrolled sequence's activations can be
+        // reclaimed while backward is still going instead of all at the end.
+        bool savedRetaining = GradMode.RetainingGraph;
+        GradMode.RetainingGraph = retainGraph;
+        try
         {
-            var node = order[i];
-            if (!node.HasOutputGrad) continue;   // no gradient reached this branch
-            node.Backward!();
-            if (GradMode.DetectAnomaly)
-                foreach (var input in node.Inputs)
-                    if (input.Grad is not null) CheckFinite(input.Grad, $"{node.Op}: backward produced", node.Inputs);
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var node = order[i];
+                if (node.HasOutputGrad)   // else no gradient reached this branch
+                {
+                    node.Backward!();
+                    if (GradMode.DetectAnomaly)
+                        foreach (var input in node.Inputs)
+                            if (input.Grad is not null) CheckFinite(input.Grad, $"{node.Op}: backward produced", node.Inputs);
+                }
+                if (!retainGraph) node.Free();
+            }
         }
-        if (!retainGraph)
-            foreach (var node in order) node.Free();
+        finally { GradMode.RetainingGraph = savedRetaining; }
     }
 
     // Iterative depth-first search (no recursion: unrolled sequences are long chains).

@@ -10,6 +10,9 @@ internal static class GradMode
     [ThreadStatic] private static int _anomalyDepth;
 
     public static bool Enabled => _noGradDepth == 0;
+
+    /// <summary>True while a Backward(retainGraph: true) runs on this thread: its graph may be walked again.</summary>
+    [field: ThreadStatic] public static bool RetainingGraph { get; set; }
     public static bool DetectAnomaly => _anomalyDepth > 0;
 
     public static IDisposable EnterNoGrad() { _noGradDepth++; return new Exit(() => _noGradDepth--); }

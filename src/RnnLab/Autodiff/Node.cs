@@ -5,10 +5,10 @@ namespace RnnLab.Autodiff;
 /// and adds (+=) the gradients of its inputs. The chain of nodes behind a tensor is the tape.
 /// Most ops have one output; a fused op (an LSTM step: h, c and the gates) shares one node among several.
 /// </summary>
-internal sealed class Node(string op, Tensor[] outputs, Tensor[] inputs, Action backward)
+internal sealed class Node(string op, Tensor[] outputs, Tensor[] inputs, Action backward, Action? release = null)
 {
     public string Op { get; } = op;
-    public Tensor[] Outputs { get; } = outputs;
+    public Tensor[] Outputs { get; private set; } = outputs;
     public Tensor[] Inputs { get; private set; } = inputs;
     public Action? Backward { get; private set; } = backward;
     public bool Freed => Backward is null;
@@ -23,11 +23,14 @@ internal sealed class Node(string op, Tensor[] outputs, Tensor[] inputs, Action 
         }
     }
 
-    /// <summary>Drops the closure and the inputs so their memory can be reclaimed.</summary>
+    /// <summary>Drops the closure, the inputs and the outputs so their memory can be reclaimed, and gives back the node's scratch buffers.</summary>
     public void Free()
     {
+        if (Backward is null) return;
         Backward = null;
         Inputs = [];
+        Outputs = [];
+        release?.Invoke();
     }
 
     public string Describe() => $"{Op} (inputs {string.Join(", ", Inputs.Select(t => Tensor.ShapeString(t.Shape)))})";

@@ -10,7 +10,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The same values with a new shape (row-major order is kept). One size may be −1: it is
-    /// inferred. Like PyTorch's <c>view</c>, the result shares this tensor's values.
+    /// inferred. Like PyTorch's <c>view</c>, the result shares this tensor's values. When the view is the only
+    /// op that used this tensor, backward also lets the two share one gradient buffer instead of copying it.
     /// </summary>
     public Tensor Reshape(params int[] shape)
     {
@@ -44,8 +45,11 @@ public sealed partial class Tensor
         var y = new Tensor(Data, newShape);
         return Record("Reshape", y, [x], () =>
         {
-            // Same layout, so dX = dY element for element.
-            double[] dY = y.Grad!, dX = x.GradBuffer();
+            // Same layout, so dX = dY element for element. When this view is x's only use and the graph is not kept for
+            // another pass, dX is dY: share the buffer (a [B·T, H] head input's gradient is megabytes).
+            double[] dY = y.Grad!;
+            if (x.Grad is null && x.Uses == 1 && !GradMode.RetainingGraph) { x.ShareGradWith(y); return; }
+            double[] dX = x.GradBuffer();
             for (int i = 0; i < dX.Length; i++) dX[i] += dY[i];
         });
     }

@@ -142,7 +142,8 @@ public sealed partial class Tensor
     /// <summary>Clears the accumulated gradient.</summary>
     public void ZeroGrad()
     {
-        if (Grad is not null) Array.Clear(Grad);
+        if (SharesGrad) { Grad = new double[Size]; SharesGrad = false; }   // leave the view's gradient alone
+        else if (Grad is not null) Array.Clear(Grad);
     }
 
     // ---- shapes -----------------------------------------------------------------------------

@@ -31,7 +31,6 @@ public sealed class Linear : Module
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank is < 2 or > 3 || x.Shape[^1] != InFeatures)
             throw new RnnLabException($"Linear: expected input [B, {InFeatures}] or [T, B, {InFeatures}], got {Tensor.ShapeString(x.Shape)}");
-        var y = Tensor.MatMul(x, Weight, transposeB: true);   // [.., out] = x Wᵀ
-        return Bias is null ? y : y + Bias;                  // + b, broadcast over rows
+        return Tensor.Linear(x, Weight, Bias);               // [.., out] = x Wᵀ + b, one op
     }
 }

@@ -48,3 +48,45 @@ public sealed class MatMulTests
             }
     }
 }
+
+public sealed class LinearOpTests
+{
+    // y = x Wᵀ + b as one op gives the bits of MatMul then Add, and the same gradients for x, W and b.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Equals_matmul_then_add_in_values_and_gradients(bool batched)
+    {
+        var rng = new Rng(21);
+        int[] xShape = batched ? [3, 37, 40] : [150, 40];   // enough rows for the blocked kernel and several threads
+        var x = Tensor.Parameter(Tensor.Normal(rng, 0, 1, xShape), "x");
+        var w = Tensor.Parameter(Tensor.Normal(rng, 0, 1, 13, 40), "w");
+        var b = Tensor.Parameter(Tensor.Normal(rng, 0, 1, 13), "b");
+        var weights = Tensor.Normal(rng, 0, 1, batched ? [3, 37, 13] : [150, 13]);   // a random weighted sum of the output
+
+        List<double[]> Run(Func<Tensor> forward)
+        {
+            x.ZeroGrad(); w.ZeroGrad(); b.ZeroGrad();
+            var y = forward();
+            (y * weights).Sum().Backward();
+            return [y.Data, (double[])x.Grad!.Clone(), (double[])w.Grad!.Clone(), (double[])b.Grad!.Clone()];
+        }
+        var fused = Run(() => Tensor.Linear(x, w, b));
+        var composed = Run(() => Tensor.MatMul(x, w, transposeB: true) + b);
+        for (int k = 0; k < fused.Count; k++) Assert.Equal(composed[k], fused[k]);   // exact bits
+    }
+
+    [Fact]
+    public void A_bias_of_the_wrong_size_is_named()
+    {
+        var ex = Assert.Throws<RnnLabException>(() => Tensor.Linear(Tensor.Zeros(4, 3), Tensor.Zeros(5, 3), Tensor.Zeros(4)));
+        Assert.Equal("Linear: bias must be [5] for weight [5, 3]; got [4]", ex.Message);
+    }
+
+    [Fact]
+    public void An_input_of_the_wrong_width_is_named()
+    {
+        var ex = Assert.Throws<RnnLabException>(() => Tensor.Linear(Tensor.Zeros(4, 3), Tensor.Zeros(5, 2)));
+        Assert.Equal("Linear: cannot multiply [4, 3] by [5, 2]ᵀ: inner sizes 3 and 2 differ", ex.Message);
+    }
+}

@@ -67,6 +67,9 @@ public static class OpCatalogue
         ["MatMul [B,A]ᵀ·[C,B]ᵀ"] = d => { var r = d.Rng(); return Of(x => Tensor.MatMul(x[0], x[1], true, true), N(r, d.B, d.A), N(r, d.C, d.B)); },
         ["MatMul batched [A,B,C]·[A,C,B]"] = d => { var r = d.Rng(); return Of(x => Tensor.MatMul(x[0], x[1]), N(r, d.A, d.B, d.C), N(r, d.A, d.C, d.B)); },
         ["MatMul batched [A,B,C]·shared [C,2]"] = d => { var r = d.Rng(); return Of(x => Tensor.MatMul(x[0], x[1]), N(r, d.A, d.B, d.C), N(r, d.C, 2)); },
+        ["Linear [A,B]·[C,B]ᵀ + [C]"] = d => { var r = d.Rng(); return Of(x => Tensor.Linear(x[0], x[1], x[2]), N(r, d.A, d.B), N(r, d.C, d.B), N(r, d.C)); },
+        ["Linear batched [A,B,C]·[2,C]ᵀ + [2]"] = d => { var r = d.Rng(); return Of(x => Tensor.Linear(x[0], x[1], x[2]), N(r, d.A, d.B, d.C), N(r, 2, d.C), N(r, 2)); },
+        ["Linear without bias"] = d => { var r = d.Rng(); return Of(x => Tensor.Linear(x[0], x[1]), N(r, d.A, d.B), N(r, d.C, d.B)); },
 
         // ---- shape ----
         ["Reshape"] = d => Of(x => x[0].Reshape(d.C, -1), N(d.Rng(), d.A, d.B, d.C)),

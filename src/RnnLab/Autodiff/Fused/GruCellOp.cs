@@ -18,7 +18,8 @@ internal static class GruCellOp
     {
         int batch = x.Shape[0], hidden = h.Shape[1], gates = 3 * hidden;
         var gi = CellOps.Rent(batch, gates);                     // [B, 3H]
-        var gh = new double[batch * gates];                      // [B, 3H], kept: backward needs gh_n
+        var gh = TapeBuffers.Rent(batch * gates);                // [B, 3H], kept: backward needs gh_n
+        Array.Clear(gh);
         CellOps.Project(x, wIh, gi);                             // gi = x W_ihᵀ
         CellOps.Project(h, wHh, gh);                             // gh = h W_hhᵀ
         var rT = new double[batch * hidden]; var zT = new double[batch * hidden];
@@ -75,7 +76,7 @@ internal static class GruCellOp
             CellOps.Backward(dgi, dgh, x, h, wIh, wHh, bIh, bHh);
             CellOps.Return(dgi);
             CellOps.Return(dgh);
-        });
+        }, release: () => TapeBuffers.Return(gh));
         return (hOut, rOut, zOut, nOut);
     }
 }

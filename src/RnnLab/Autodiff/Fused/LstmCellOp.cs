@@ -26,7 +26,7 @@ internal static class LstmCellOp
         var iT = new double[batch * hidden]; var fT = new double[batch * hidden];
         var gT = new double[batch * hidden]; var oT = new double[batch * hidden];
         var cT = new double[batch * hidden]; var hT = new double[batch * hidden];
-        var tanhC = new double[batch * hidden];                                        // kept for backward
+        var tanhC = TapeBuffers.Rent(batch * hidden);                                  // kept for backward only
         double[] cPrev = c.Data, bi = bIh.Data, bh = bHh.Data;
         Parallelism.For(batch, gates * 16L, (b0, b1) =>
         {
@@ -85,7 +85,7 @@ internal static class LstmCellOp
             });
             CellOps.Backward(dz, dz, x, h, wIh, wHh, bIh, bHh);                        // the four products and the bias sums
             CellOps.Return(dz);
-        });
+        }, release: () => TapeBuffers.Return(tanhC));
         return (hOut, cOut, iOut, fOut, gOut, oOut);
     }
 }
