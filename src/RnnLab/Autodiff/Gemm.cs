@@ -152,9 +152,16 @@ internal static class Gemm
     }
 
     // Packs op(B) into bp as K rows of N8 = ⌈N/8⌉·8 values (zero padded), then runs the micro-kernel over row blocks in parallel.
+    // Inside a PackScope (a recurrent layer's forward) a panel packed earlier from the same operand is reused.
     private static unsafe void Blocked(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
         int n8 = (n + Nr - 1) / Nr * Nr;
+        var scope = PackScope.Current;
+        if (scope is not null && scope.TryGet(b.Data, b.Offset, b.RowStride, b.ColStride, k, n, out var packed))
+        {
+            Multiply(m, n, n8, k, a, packed, c, cOffset);
+            return;
+        }
         var bp = ArrayPool<double>.Shared.Rent(k * n8);
         for (int p = 0; p < k; p++) bp.AsSpan(p * n8 + n, n8 - n).Clear();
         if (b.ColStride == 1)
@@ -169,6 +176,14 @@ internal static class Gemm
                     for (int p = p0; p < p1; p++) bp[p * n8 + j] = b.Data[src + p];
                 }
             }
+        Multiply(m, n, n8, k, a, bp, c, cOffset);
+        if (scope is not null) scope.Add(b.Data, b.Offset, b.RowStride, b.ColStride, k, n, bp);
+        else ArrayPool<double>.Shared.Return(bp);
+    }
+
+    // C += op(A) · Bp for a packed panel Bp, row blocks of four split over threads.
+    private static unsafe void Multiply(int m, int n, int n8, int k, Operand a, double[] bp, double[] c, int cOffset)
+    {
         int blocks = (m + Mr - 1) / Mr;
         Parallelism.For(blocks, (long)Mr * n * k, (blk0, blk1) =>
         {
@@ -176,7 +191,6 @@ internal static class Gemm
             fixed (double* pa = a.Data, pb = bp, pc = c)
                 Panel(i0, i1, n, n8, k, pa + a.Offset, a.RowStride, a.ColStride, pb, pc + cOffset);
         });
-        ArrayPool<double>.Shared.Return(bp);
     }
 
     // Rows [i0, i1) of C += op(A) · Bp. For each K block, each 8-column panel of Bp (kept in L1), each 4-row block:

@@ -30,30 +30,34 @@ public sealed partial class Tensor
         if (count == 0)
             throw new RnnLabException($"CrossEntropy: every one of the {rows} targets equals ignoreIndex {ignoreIndex}; the mean loss over no examples is undefined");
 
-        // L = (1/N') Σ_n (lse_n − z_{n,t_n}); keep lse_n for backward.
+        // L = (1/N') Σ_n (lse_n − z_{n,t_n}); keep lse_n for backward. Rows split over threads; the sum runs in row order.
         var lse = new double[rows];
+        var t = (int[])targets.Clone();
+        Parallelism.For(rows, classes * 16L, (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+                if (t[r] != ignoreIndex) lse[r] = LogSumExp(logits.Data, r * classes, classes, 1);
+        });
         double total = 0;
         for (int r = 0; r < rows; r++)
-        {
-            if (targets[r] == ignoreIndex) continue;
-            lse[r] = LogSumExp(logits.Data, r * classes, classes, 1);
-            total += lse[r] - logits.Data[r * classes + targets[r]];
-        }
+            if (t[r] != ignoreIndex) total += lse[r] - logits.Data[r * classes + t[r]];
         var y = Scalar(total / count);
-        var t = (int[])targets.Clone();
 
         return Record("CrossEntropy", y, [logits], () =>
         {
             // dz_nc = dL/N' · (softmax(z_n)_c − [c = t_n]);  ignored rows get nothing.
             double g = y.Grad![0] / count;
             var dZ = logits.GradBuffer();
-            for (int r = 0; r < rows; r++)
+            Parallelism.For(rows, classes * 16L, (r0, r1) =>
             {
-                if (t[r] == ignoreIndex) continue;
-                int row = r * classes;
-                for (int c = 0; c < classes; c++) dZ[row + c] += g * Math.Exp(logits.Data[row + c] - lse[r]);
-                dZ[row + t[r]] -= g;
-            }
+                for (int r = r0; r < r1; r++)
+                {
+                    if (t[r] == ignoreIndex) continue;
+                    int row = r * classes;
+                    for (int c = 0; c < classes; c++) dZ[row + c] += g * Math.Exp(logits.Data[row + c] - lse[r]);
+                    dZ[row + t[r]] -= g;
+                }
+            });
         });
     }
 

@@ -111,6 +111,7 @@ public abstract class RecurrentLayer<TCell, TState, TStep> : Module
     protected (Tensor Output, TStep[][] Steps) Run(Tensor input, Func<int, TState?> initialState)
     {
         var (steps, _) = CheckInput(input);
+        using var packs = PackScope.Open();                                  // W_hhᵀ is packed once per layer, not once per step
         int timeAxis = BatchFirst ? 1 : 0, d = NumDirections;
         var xs = new Tensor[steps];                                          // this layer's input, T × [B, I]
         for (int t = 0; t < steps; t++) xs[t] = input.Select(timeAxis, t);
