@@ -43,7 +43,11 @@ internal static class Gemm
     /// <summary>A matrix operand read through strides: element [r, q] is Data[Offset + r·RowStride + q·ColStride].</summary>
     private readonly record struct Operand(double[] Data, int Offset, int RowStride, int ColStride)
     {
-        public double this[int r, int q] => Data[Offset + r * RowStride + q * ColStride];
+        public double this[int r, int q]
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]   // read in inner loops: a call per element would cost more than the read
+            get => Data[Offset + r * RowStride + q * ColStride];
+        }
         public Operand Transposed => new(Data, Offset, ColStride, RowStride);
     }
 
@@ -104,19 +108,7 @@ internal static class Gemm
         {
             var ci = c.AsSpan(cOffset + i * n, n);
             if (!transA && transB)
-            {
-                // C[i, j] += A[i, :] · B[j, :] for every j: four rows of B per pass (Dot4), the rest one by one.
-                int row0 = i;
-                Parallelism.For(n, k, (j0, j1) =>
-                {
-                    var row = a.Data.AsSpan(a.Offset + row0 * k, k);
-                    var cRow = c.AsSpan(cOffset + row0 * n, n);
-                    int j = j0;
-                    for (; j + 4 <= j1; j += 4)
-                        Dot4(row, b.Data.AsSpan(b.Offset + j * k, 4 * k), k, cRow.Slice(j, 4));
-                    for (; j < j1; j++) cRow[j] += Dot(row, b.Data.AsSpan(b.Offset + j * k, k));
-                });
-            }
+                Parallelism.For(n, k, new DotRows(a.Data, a.Offset + i * k, b.Data, b.Offset, c, cOffset + i * n, k));
             else if (!transB)
             {
                 // C[i, :] += Σ_p A[i, p] · B[p, :]: four rows of B per pass over C's row (Axpy4), the rest one by one.
@@ -137,18 +129,34 @@ internal static class Gemm
         }
     }
 
+    // c[j] += x · B[j, :] for j in [j0, j1), x and the rows of B contiguous of length k: four rows of B per pass (Dot4),
+    // the rest one by one.
+    private readonly struct DotRows(double[] a, int xOffset, double[] b, int bOffset, double[] c, int cOffset, int k) : IRangeBody
+    {
+        public void Run(int j0, int j1)
+        {
+            var x = a.AsSpan(xOffset, k);
+            int j = j0;
+            for (; j + 4 <= j1; j += 4) Dot4(x, b.AsSpan(bOffset + j * k, 4 * k), k, c.AsSpan(cOffset + j, 4));
+            for (; j < j1; j++) c[cOffset + j] += Dot(x, b.AsSpan(bOffset + j * k, k));
+        }
+    }
+
     // One to three terms per element, B not transposed (dW += dzᵀ h at batch 1: a rank-1 update):
     // C[i, :] += Σ_p op(A)[i, p] · B[p, :], one AXPY per term; rows of C are split over threads.
-    private static void SmallK(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    private static void SmallK(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset) =>
+        Parallelism.For(m, (long)n * k, new AxpyRows(a, b, c, cOffset, n, k));
+
+    private readonly struct AxpyRows(Operand a, Operand b, double[] c, int cOffset, int n, int k) : IRangeBody
     {
-        Parallelism.For(m, (long)n * k, (i0, i1) =>
+        public void Run(int i0, int i1)
         {
             for (int i = i0; i < i1; i++)
             {
                 var ci = c.AsSpan(cOffset + i * n, n);
                 for (int p = 0; p < k; p++) Axpy(a[i, p], b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
             }
-        });
+        }
     }
 
     // Packs op(B) into bp as K rows of N8 = ⌈N/8⌉·8 values (zero padded), then runs the micro-kernel over row blocks in parallel.
@@ -261,7 +269,8 @@ internal static class Gemm
         for (int q = 0; q < width; q++) c[q] += tail[q];
     }
 
-    // y += α x, vectorised (fused multiply-add).
+    // y += α x, vectorised (fused multiply-add). Inlined: batch-1 paths call it once per row of a weight matrix.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         int i = 0;

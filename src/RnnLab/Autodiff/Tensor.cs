@@ -45,6 +45,17 @@ public sealed partial class Tensor
         Shape = (int[])shape.Clone();
     }
 
+    // For ops: takes both arrays as they are, without the checks and the copy of the shape (the op has checked it).
+    // The outputs of one op may share one shape array: shapes are never modified.
+    private Tensor(int[] shape, double[] data)
+    {
+        Data = data;
+        Shape = shape;
+    }
+
+    /// <summary>An op's output over <paramref name="data"/> with an already checked <paramref name="shape"/>, which it keeps (no copy).</summary>
+    internal static Tensor Wrap(double[] data, int[] shape) => new(shape, data);
+
     // ---- creation ---------------------------------------------------------------------------
 
     public static Tensor Zeros(params int[] shape) => new(new double[CheckedSize("Zeros", shape)], shape);

@@ -24,7 +24,12 @@ internal struct TanhOp : IUnaryOp     // y = tanh x;    dy/dx = 1 − y²
 
 internal struct SigmoidOp : IUnaryOp  // y = σ(x) = 1 / (1 + e^−x);   dy/dx = y (1 − y)
 {
-    public readonly double F(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));   // stable for large |x|
+    public readonly double F(double x)
+    {
+        if (x >= 0) return 1 / (1 + Math.Exp(-x));
+        double e = Math.Exp(x);          // x < 0: e^x / (1 + e^x) cannot overflow (stable for large |x|)
+        return e / (1 + e);
+    }
     public readonly double Dfdx(double x, double y) => y * (1 - y);
 }
 

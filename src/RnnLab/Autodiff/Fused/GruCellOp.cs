@@ -44,8 +44,9 @@ internal static class GruCellOp
         });
         CellOps.Return(gi);
 
-        var hOut = new Tensor(hT, batch, hidden); var rOut = new Tensor(rT, batch, hidden);
-        var zOut = new Tensor(zT, batch, hidden); var nOut = new Tensor(nT, batch, hidden);
+        int[] shape = [batch, hidden];                           // one shape array for all four outputs
+        var hOut = Tensor.Wrap(hT, shape); var rOut = Tensor.Wrap(rT, shape);
+        var zOut = Tensor.Wrap(zT, shape); var nOut = Tensor.Wrap(nT, shape);
         Tensor.RecordFused("GruCell", [hOut, rOut, zOut, nOut], [x, h, wIh, wHh, bIh, bHh], () =>
         {
             double[]? dH = hOut.Grad;

@@ -49,9 +49,10 @@ internal static class LstmCellOp
         });
         CellOps.Return(z);
 
-        var hOut = new Tensor(hT, batch, hidden); var cOut = new Tensor(cT, batch, hidden);
-        var iOut = new Tensor(iT, batch, hidden); var fOut = new Tensor(fT, batch, hidden);
-        var gOut = new Tensor(gT, batch, hidden); var oOut = new Tensor(oT, batch, hidden);
+        int[] shape = [batch, hidden];                                                 // one shape array for all six outputs
+        var hOut = Tensor.Wrap(hT, shape); var cOut = Tensor.Wrap(cT, shape);
+        var iOut = Tensor.Wrap(iT, shape); var fOut = Tensor.Wrap(fT, shape);
+        var gOut = Tensor.Wrap(gT, shape); var oOut = Tensor.Wrap(oT, shape);
         Tensor.RecordFused("LstmCell", [hOut, cOut, iOut, fOut, gOut, oOut], [x, h, c, wIh, wHh, bIh, bHh], () =>
         {
             // Each output's gradient ends up total, as the composed ops leave it: c'.Grad also holds the path through h',

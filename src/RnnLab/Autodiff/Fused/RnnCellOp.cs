@@ -29,8 +29,9 @@ internal static class RnnCellOp
                 hT[q] = relu ? new ReluOp().F(a[q]) : Math.Tanh(a[q]);
             }
 
-        var hOut = new Tensor(hT, batch, hidden);
-        var aOut = new Tensor(a, batch, hidden);
+        int[] shape = [batch, hidden];                          // one shape array for both outputs
+        var hOut = Tensor.Wrap(hT, shape);
+        var aOut = Tensor.Wrap(a, shape);
         Tensor.RecordFused("RnnCell", [hOut, aOut], [x, h, wIh, wHh, bIh, bHh], () =>
         {
             double[]? dH = hOut.Grad;
