@@ -18,129 +18,102 @@ public sealed class FusedCellTests
                         $"{what}[{k}]: composed {expected[k]:R}, fused {actual[k]:R}");
     }
 
-    // Runs `steps` LSTM steps from a given (h0, c0) and returns the loss Σ w ⊙ [h, c, i, f, g, o] over all steps,
-    // with random weights w, so every output's gradient path is exercised.
-    private static (List<double[]> Values, List<Tensor> Outputs, Tensor Loss) UnrollLstm(LstmCell cell, Tensor[] xs, Tensor h0, Tensor c0, bool fused, Rng weights)
+    // One run of a cell, fused or composed: the steps from parameter initial states, a loss Σ w ⊙ output over every
+    // output of every step (random weights w, so every output's gradient path is exercised), then Backward. Returns every
+    // value, then every gradient: the outputs' (total ∂L/∂h_t, ∂L/∂c_t, ∂L/∂gate, as probes read them), the parameters',
+    // the inputs' and the initial states'.
+    private static List<double[]> ValuesAndGradients<TState>(Module cell, Tensor[] xs, Tensor[] initialStates, TState state,
+                                                             Func<Tensor, TState, (Tensor[] Outputs, TState Next)> step, Rng weights)
     {
         var values = new List<double[]>();
         var outputs = new List<Tensor>();
         Tensor loss = Tensor.Scalar(0);
-        LstmState state = new(h0, c0);
         foreach (var x in xs)
         {
-            var s = fused ? cell.Step(x, state) : cell.StepComposed(x, state);
-            foreach (var t in new[] { s.H, s.C, s.I, s.F, s.G, s.O })
+            var (stepOutputs, next) = step(x, state);
+            foreach (var t in stepOutputs)
             {
                 values.Add(t.Data);
                 outputs.Add(t);
                 loss = loss + (t * Tensor.Uniform(weights, -1, 1, t.Shape)).Sum();
             }
-            state = s.State;
+            state = next;
         }
-        return (values, outputs, loss);
+        loss.Backward();
+        values.AddRange(outputs.Select(t => t.Grad!));
+        values.AddRange(cell.Parameters().Select(p => p.Grad!));
+        values.AddRange(xs.Select(x => x.Grad!));
+        values.AddRange(initialStates.Select(h => h.Grad!));
+        return values;
     }
+
+    // Runs the composed equations and the fused op on the same seeds and holds every value and gradient equal.
+    private static void AssertFusedEqualsComposed(Func<bool, List<double[]>> run)
+    {
+        var composed = run(false);
+        var fused = run(true);
+        Assert.Equal(composed.Count, fused.Count);
+        for (int k = 0; k < composed.Count; k++) AssertClose(composed[k], fused[k], $"output {k}");
+    }
+
+    private static Tensor[] Inputs(Rng rng, int steps, int batch, int inputs) =>
+        Enumerable.Range(0, steps).Select(t => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, inputs), $"x{t}")).ToArray();
 
     [Theory]
     [InlineData(1, 5, 4, 1)]
     [InlineData(3, 7, 6, 4)]
     [InlineData(9, 3, 13, 5)]
-    public void Fused_lstm_step_equals_the_composed_equations_in_values_and_all_gradients(int batch, int inputs, int hidden, int steps)
-    {
-        var results = new List<List<double[]>>();
-        foreach (bool fused in new[] { false, true })
+    public void Fused_lstm_step_equals_the_composed_equations_in_values_and_all_gradients(int batch, int inputs, int hidden, int steps) =>
+        AssertFusedEqualsComposed(fused =>
         {
             var rng = new Rng(42);
             var cell = new LstmCell(inputs, hidden, rng);
-            var xs = Enumerable.Range(0, steps).Select(t => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, inputs), $"x{t}")).ToArray();
+            var xs = Inputs(rng, steps, batch, inputs);
             var h0 = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
             var c0 = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "c0");
-            var (values, outputs, loss) = UnrollLstm(cell, xs, h0, c0, fused, new Rng(7));
-            loss.Backward();
-            values.AddRange(outputs.Select(t => t.Grad!));   // total ∂L/∂h_t, ∂L/∂c_t and ∂L/∂gate, as probes read them
-            values.AddRange(cell.Parameters().Select(p => p.Grad!));
-            values.AddRange(xs.Select(x => x.Grad!));
-            values.Add(h0.Grad!); values.Add(c0.Grad!);
-            results.Add(values);
-        }
-        for (int k = 0; k < results[0].Count; k++) AssertClose(results[0][k], results[1][k], $"output {k}");
-    }
+            return ValuesAndGradients(cell, xs, [h0, c0], new LstmState(h0, c0), (x, state) =>
+            {
+                var s = fused ? cell.Step(x, state) : cell.StepComposed(x, state);
+                return ([s.H, s.C, s.I, s.F, s.G, s.O], s.State);
+            }, new Rng(7));
+        });
 
     [Theory]
     [InlineData(false, 1, 4)]
     [InlineData(false, 5, 3)]
     [InlineData(true, 4, 6)]
-    public void Fused_rnn_step_equals_the_composed_equations_in_values_and_gradients(bool relu, int batch, int steps)
-    {
-        const int inputs = 6, hidden = 7;
-        var results = new List<List<double[]>>();
-        foreach (bool fused in new[] { false, true })
+    public void Fused_rnn_step_equals_the_composed_equations_in_values_and_gradients(bool relu, int batch, int steps) =>
+        AssertFusedEqualsComposed(fused =>
         {
+            const int inputs = 6, hidden = 7;
             var rng = new Rng(5);
             var cell = new RnnCell(inputs, hidden, rng, relu ? Nonlinearity.Relu : Nonlinearity.Tanh);
-            var xs = Enumerable.Range(0, steps).Select(_ => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, inputs))).ToArray();
-            var h = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
-            var h0 = h;
-            var weights = new Rng(9);
-            var values = new List<double[]>();
-            var outputs = new List<Tensor>();
-            Tensor loss = Tensor.Scalar(0);
-            foreach (var x in xs)
+            var xs = Inputs(rng, steps, batch, inputs);
+            var h0 = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
+            return ValuesAndGradients(cell, xs, [h0], h0, (x, h) =>
             {
                 var s = fused ? cell.Step(x, h) : cell.StepComposed(x, h);
-                values.Add(s.H.Data); values.Add(s.PreActivation.Data);
-                outputs.Add(s.H); outputs.Add(s.PreActivation);
-                loss = loss + (s.H * Tensor.Uniform(weights, -1, 1, s.H.Shape)).Sum()
-                            + (s.PreActivation * Tensor.Uniform(weights, -1, 1, s.H.Shape)).Sum();
-                h = s.H;
-            }
-            loss.Backward();
-            values.AddRange(outputs.Select(t => t.Grad!));
-            values.AddRange(cell.Parameters().Select(p => p.Grad!));
-            values.AddRange(xs.Select(x => x.Grad!));
-            values.Add(h0.Grad!);
-            results.Add(values);
-        }
-        for (int k = 0; k < results[0].Count; k++) AssertClose(results[0][k], results[1][k], $"output {k}");
-    }
+                return ([s.H, s.PreActivation], s.H);
+            }, new Rng(9));
+        });
 
     [Theory]
     [InlineData(1, 4)]
     [InlineData(6, 3)]
-    public void Fused_gru_step_equals_the_composed_equations_in_values_and_all_gradients(int batch, int steps)
-    {
-        const int inputs = 5, hidden = 7;
-        var results = new List<List<double[]>>();
-        foreach (bool fused in new[] { false, true })
+    public void Fused_gru_step_equals_the_composed_equations_in_values_and_all_gradients(int batch, int steps) =>
+        AssertFusedEqualsComposed(fused =>
         {
+            const int inputs = 5, hidden = 7;
             var rng = new Rng(6);
             var cell = new GruCell(inputs, hidden, rng);
-            var xs = Enumerable.Range(0, steps).Select(_ => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, inputs))).ToArray();
-            var h = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
-            var h0 = h;
-            var weights = new Rng(10);
-            var values = new List<double[]>();
-            var outputs = new List<Tensor>();
-            Tensor loss = Tensor.Scalar(0);
-            foreach (var x in xs)
+            var xs = Inputs(rng, steps, batch, inputs);
+            var h0 = Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), "h0");
+            return ValuesAndGradients(cell, xs, [h0], h0, (x, h) =>
             {
                 var s = fused ? cell.Step(x, h) : cell.StepComposed(x, h);
-                foreach (var t in new[] { s.H, s.R, s.Z, s.N })
-                {
-                    values.Add(t.Data);
-                    outputs.Add(t);
-                    loss = loss + (t * Tensor.Uniform(weights, -1, 1, t.Shape)).Sum();
-                }
-                h = s.H;
-            }
-            loss.Backward();
-            values.AddRange(outputs.Select(t => t.Grad!));
-            values.AddRange(cell.Parameters().Select(p => p.Grad!));
-            values.AddRange(xs.Select(x => x.Grad!));
-            values.Add(h0.Grad!);
-            results.Add(values);
-        }
-        for (int k = 0; k < results[0].Count; k++) AssertClose(results[0][k], results[1][k], $"output {k}");
-    }
+                return ([s.H, s.R, s.Z, s.N], s.H);
+            }, new Rng(10));
+        });
 
     [Fact]
     public void Gru_gradient_check_of_the_fused_op_with_every_output_in_the_loss()
