@@ -66,10 +66,41 @@ public sealed class Seq2SeqTests
         var result = DateTranslationTrainer.Train(options);
         // Chance of a whole 10-character date is essentially 0; a model that ignores its input gets at most ~1/36500.
         Assert.True(result.HeldOutAccuracy >= 0.6, $"held-out exact match {result.HeldOutAccuracy:P1} after {result.Steps} steps");
+        var test = DateTranslationTrainer.Pairs(options, 100, new Rng(77), heldOut: true);
+        double exact = DateTranslationTrainer.Accuracy(result.Model, test), characters = DateTranslationTrainer.CharacterAccuracy(result.Model, test);
+        Assert.True(characters >= exact && characters > 0.9, $"character accuracy {characters:P1}, exact match {exact:P1}");
         var example = DateTranslationTrainer.Translate(result.Model, "25/12/99");
         Assert.NotNull(example.Attention);
         foreach (var row in example.Attention!.Weights) Assert.Equal(1, row.Sum(), 1e-9);
         Assert.Equal("2", example.Attention.KeyLabels![0]);
+    }
+
+    [Fact]
+    public void Chosen_formats_combine_with_filler_words()
+    {
+        var options = new DateTrainingOptions { Formats = ["dd/MM/yy", "dd/MM/yyyy"], FillerWords = 3 };
+        var pairs = DateTranslationTrainer.Pairs(options, 100, new Rng(2), heldOut: true);
+        foreach (var p in pairs)
+        {
+            string date = DateTranslation.Format(p.Date, p.Format);
+            Assert.Contains(p.Format, options.Formats);
+            Assert.Equal(3, p.Source.Replace(date, "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.True(DateTranslation.IsHeldOut(p.Date));
+        }
+        var plain = DateTranslationTrainer.Pairs(options with { FillerWords = 0 }, 100, new Rng(2), heldOut: true);
+        Assert.All(plain, p => Assert.Equal(DateTranslation.Format(p.Date, p.Format), p.Source));
+        Assert.True(pairs.Average(p => p.Source.Length) > plain.Average(p => p.Source.Length) + 10);
+    }
+
+    [Fact]
+    public void Character_accuracy_counts_right_positions_and_missing_ones_as_wrong()
+    {
+        var model = new Seq2SeqModel(DateTranslationTrainer.Config(new DateTrainingOptions { HiddenSize = 4, EmbeddingSize = 3 }), new Rng(3));
+        var pairs = DateTranslationTrainer.Pairs(new DateTrainingOptions(), 20, new Rng(5), heldOut: true);
+        var outputs = DateTranslationTrainer.Translate(model, pairs);
+        double expected = outputs.Average(e => Enumerable.Range(0, 10).Count(i => i < e.Output.Length && e.Output[i] == e.Expected[i]) / 10.0);
+        Assert.Equal(expected, DateTranslationTrainer.CharacterAccuracy(model, pairs), 12);
+        Assert.InRange(DateTranslationTrainer.CharacterAccuracy(model, pairs), DateTranslationTrainer.Accuracy(model, pairs), 1.0);
     }
 
     [Fact]

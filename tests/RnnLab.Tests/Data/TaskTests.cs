@@ -268,6 +268,21 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void Filler_words_go_around_the_source_and_none_draws_no_randomness()
+    {
+        var rng = new Rng(4);
+        Assert.Equal("03/03/98", DateTranslation.WithFiller("03/03/98", 0, rng));
+        Assert.Equal(new Rng(4).NextInt(1000), rng.NextInt(1000));   // 0 filler words left the generator untouched
+        for (int i = 0; i < 50; i++)
+        {
+            string padded = DateTranslation.WithFiller("03/03/98", 5, rng);
+            Assert.Contains("03/03/98", padded);
+            Assert.Equal(5, padded.Replace("03/03/98", "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+        Assert.Contains("must not be negative", Assert.Throws<RnnLabException>(() => DateTranslation.WithFiller("x", -1, rng)).Message);
+    }
+
+    [Fact]
     public void Date_batches_encode_source_and_teacher_forced_decoder()
     {
         DatePair[] pairs = [new("3 Mar 1998", "1998-03-03", new(1998, 3, 3), "d MMM yyyy"), new("03/03/98", "1998-03-03", new(1998, 3, 3), "dd/MM/yy")];

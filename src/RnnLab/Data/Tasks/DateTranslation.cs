@@ -104,16 +104,24 @@ public static class DateTranslation
             do date = DateOnly.FromDayNumber(rng.NextInt(MinDate.DayNumber, MaxDate.DayNumber + 1));
             while (IsHeldOut(date) != heldOut);
             var (name, write) = AllFormats[rng.NextInt(AllFormats.Length)];
-            string source = write(date);
-            if (fillerWords > 0)
-            {
-                int before = rng.NextInt(fillerWords + 1);
-                var words = Enumerable.Range(0, fillerWords).Select(_ => Filler[rng.NextInt(Filler.Length)]).ToArray();
-                source = string.Join(' ', [.. words[..before], source, .. words[before..]]);
-            }
-            pairs[i] = new DatePair(source, Iso(date), date, name);
+            pairs[i] = new DatePair(WithFiller(write(date), fillerWords, rng), Iso(date), date, name);
         }
         return pairs;
+    }
+
+    /// <summary>
+    /// <paramref name="source"/> with <paramref name="fillerWords"/> random words around it, a random number of them
+    /// before and the rest after ("memo signed by 03/03/98 invoice"); unchanged (and no random draws) for 0.
+    /// </summary>
+    public static string WithFiller(string source, int fillerWords, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (fillerWords < 0) throw new RnnLabException($"DateTranslation.WithFiller: fillerWords must not be negative, got {fillerWords}");
+        if (fillerWords == 0) return source;
+        int before = rng.NextInt(fillerWords + 1);
+        var words = Enumerable.Range(0, fillerWords).Select(_ => Filler[rng.NextInt(Filler.Length)]).ToArray();
+        return string.Join(' ', [.. words[..before], source, .. words[before..]]);
     }
 
     /// <summary>Encodes pairs for a seq2seq model; see <see cref="DateBatch"/>.</summary>

@@ -31,7 +31,7 @@ public sealed record DateTrainingOptions
     /// <summary>Stop as soon as held-out accuracy reaches this (null: run all steps).</summary>
     public double? TargetAccuracy { get; init; } = 0.95;
 
-    /// <summary>Random words around each date (longer inputs), for comparing models as inputs grow.</summary>
+    /// <summary>Random words around each date (longer inputs), for comparing models as inputs grow; combines with <see cref="Formats"/>.</summary>
     public int FillerWords { get; init; }
 
     /// <summary>Only these formats (names from <see cref="DateTranslation.Formats"/>, e.g. "dd/MM/yy" for short inputs); null: all of them.</summary>
@@ -47,9 +47,12 @@ public sealed record DateTrainingProgress(int Step, double Loss, TimeSpan Elapse
 public sealed record DateTrainingResult(Seq2SeqModel Model, DateTrainingOptions Options, int Steps, TimeSpan Elapsed,
                                         double HeldOutAccuracy, IReadOnlyList<DateTrainingProgress> History);
 
-/// <summary>One row of <see cref="DateTranslationTrainer.CompareAttention"/>: input length against accuracy with and without attention.</summary>
+/// <summary>
+/// One row of <see cref="DateTranslationTrainer.CompareAttention"/>: input length against held-out accuracy with and without
+/// attention, as exact match (all 10 characters right) and as character accuracy (the fraction of the 10 positions right).
+/// </summary>
 public sealed record AttentionComparison(int FillerWords, double MeanSourceLength, double AccuracyWithAttention, double AccuracyWithoutAttention,
-                                         int Steps);
+                                         int Steps, double CharacterAccuracyWithAttention, double CharacterAccuracyWithoutAttention);
 
 /// <summary>A translated date: the model's output, and (with attention) where it looked for each output character.</summary>
 public sealed record DateTranslationExample(string Source, string Output, string Expected, AttentionMap? Attention)
@@ -79,8 +82,6 @@ public static class DateTranslationTrainer
         if (options.MaxSteps < 1 || options.BatchSize < 1 || options.EvalEvery < 1 || options.EvalSize < 1)
             throw new RnnLabException($"DateTranslationTrainer: MaxSteps, BatchSize, EvalEvery and EvalSize must be positive, got {options.MaxSteps}, {options.BatchSize}, {options.EvalEvery}, {options.EvalSize}");
         if (options.Formats is { Count: 0 }) throw new RnnLabException("DateTranslationTrainer: Formats is empty; give at least one format name or null for all");
-        if (options.Formats is not null && options.FillerWords > 0)
-            throw new RnnLabException("DateTranslationTrainer: choose either Formats or FillerWords; restricting formats does not add filler words");
         foreach (var f in options.Formats ?? [])
             if (!DateTranslation.Formats.Contains(f))
                 throw new RnnLabException($"DateTranslationTrainer: unknown format '{f}'; the formats are: {string.Join(" | ", DateTranslation.Formats)}");
@@ -115,16 +116,16 @@ public static class DateTranslationTrainer
         return new DateTrainingResult(model, options, step, clock.Elapsed, accuracy, history);
     }
 
-    /// <summary>Random pairs as the options ask: all formats with filler words, or only the chosen formats.</summary>
+    /// <summary>Random pairs as the options ask: all formats or only the chosen ones, with <see cref="DateTrainingOptions.FillerWords"/> words around each date.</summary>
     public static DatePair[] Pairs(DateTrainingOptions options, int count, Rng rng, bool heldOut)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var pairs = DateTranslation.Generate(count, rng, heldOut, options.FillerWords);
-        if (options.Formats is null) return pairs;
-        return pairs.Select(p =>
+        if (options.Formats is null) return DateTranslation.Generate(count, rng, heldOut, options.FillerWords);
+        return DateTranslation.Generate(count, rng, heldOut).Select(p =>
         {
             string format = options.Formats[rng.NextInt(options.Formats.Count)];
-            return new DatePair(DateTranslation.Format(p.Date, format), p.Target, p.Date, format);
+            string source = DateTranslation.WithFiller(DateTranslation.Format(p.Date, format), options.FillerWords, rng);
+            return new DatePair(source, p.Target, p.Date, format);
         }).ToArray();
     }
 
@@ -133,6 +134,17 @@ public static class DateTranslationTrainer
     {
         ArgumentNullException.ThrowIfNull(pairs);
         return Translate(model, pairs).Count(e => e.Correct) / (double)pairs.Count;
+    }
+
+    /// <summary>
+    /// Character accuracy of greedy decoding: the fraction of the 10 output positions (yyyy-mm-dd) that hold the right
+    /// character, averaged over the pairs; a missing character counts as wrong. Compare with <see cref="DateTranslation.Baseline"/>.
+    /// </summary>
+    public static double CharacterAccuracy(Seq2SeqModel model, IReadOnlyList<DatePair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        return Translate(model, pairs).Average(e =>
+            Enumerable.Range(0, e.Expected.Length).Count(i => i < e.Output.Length && e.Output[i] == e.Expected[i]) / (double)e.Expected.Length);
     }
 
     /// <summary>Translates pairs by greedy decoding (batches of 250), with the attention map of each.</summary>
@@ -183,9 +195,10 @@ public static class DateTranslationTrainer
             var common = options with { FillerWords = filler, TargetAccuracy = null };
             var with = Train(common with { Attention = options.Attention == AttentionKind.None ? AttentionKind.Additive : options.Attention });
             var without = Train(common with { Attention = AttentionKind.None });
-            double length = DateTranslation.Generate(200, new Rng(options.Seed + 7), heldOut: true, filler).Average(p => p.Source.Length);
-            var row = new AttentionComparison(filler, length, with.HeldOutAccuracy, without.HeldOutAccuracy, with.Steps);
-            progress?.Report($"{filler} filler words (mean source {length:F1} chars): with attention {row.AccuracyWithAttention:P1}, without {row.AccuracyWithoutAttention:P1}");
+            var heldOut = Pairs(common, options.EvalSize, new Rng(options.Seed + 7), heldOut: true);
+            var row = new AttentionComparison(filler, heldOut.Average(p => p.Source.Length), Accuracy(with.Model, heldOut), Accuracy(without.Model, heldOut), with.Steps,
+                                              CharacterAccuracy(with.Model, heldOut), CharacterAccuracy(without.Model, heldOut));
+            progress?.Report($"{filler} filler words (mean source {row.MeanSourceLength:F1} chars): with attention {row.AccuracyWithAttention:P1}, without {row.AccuracyWithoutAttention:P1}");
             rows.Add(row);
         }
         return rows;
