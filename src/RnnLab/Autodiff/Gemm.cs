@@ -86,19 +86,23 @@ internal static class Gemm
     }
 
     // C[:, j] += op(A)[:, p] · op(B)[p, j] for each non-zero op(B)[p, j], p in order (dW_ih = dzᵀ x with one-hot x).
+    // Rows of C are split over threads; each element still sums over p in order.
     private static void SparseB(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
-        for (int p = 0; p < k; p++)
-            for (int j = 0; j < n; j++)
-            {
-                double bpj = b[p, j];
-                if (bpj == 0) continue;
-                for (int i = 0; i < m; i++)
+        Parallelism.For(m, 8L * k, (i0, i1) =>   // ≈ one non-zero per row of op(B), a strided multiply-add costing ~8
+        {
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < n; j++)
                 {
-                    ref double cij = ref c[cOffset + i * n + j];
-                    cij = Math.FusedMultiplyAdd(a[i, p], bpj, cij);
+                    double bpj = b[p, j];
+                    if (bpj == 0) continue;
+                    for (int i = i0; i < i1; i++)
+                    {
+                        ref double cij = ref c[cOffset + i * n + j];
+                        cij = Math.FusedMultiplyAdd(a[i, p], bpj, cij);
+                    }
                 }
-            }
+        });
     }
 
     // One to three rows (batch 1 recurrences): NT as dot products of contiguous rows, NN/TN as AXPYs of B's rows.

@@ -150,16 +150,29 @@ public sealed partial class Tensor
     private static Tensor Join(string op, IReadOnlyList<Tensor> xs, int outer, int[] sizes, int inner, int[] shape)
     {
         var inputs = xs.ToArray();
-        var y = Zeros(shape);
+        var y = new Tensor(GC.AllocateUninitializedArray<double>((int)ShapeSize(shape)), shape);   // every value is written below
         int total = sizes.Sum();
-        for (int i = 0, offset = 0; i < inputs.Length; offset += sizes[i], i++)
-            CopyBlock(inputs[i].Data, sizes[i], 0, y.Data, total, offset, sizes[i], outer, inner, accumulate: false);
+        var offsets = new int[inputs.Length];
+        for (int i = 1; i < inputs.Length; i++) offsets[i] = offsets[i - 1] + sizes[i - 1];
+        long work = (long)total * outer * inner / Math.Max(1, inputs.Length);                  // values per input, on average
+        Parallelism.For(inputs.Length, work, (i0, i1) =>                                        // each input fills its own slab of y
+        {
+            for (int i = i0; i < i1; i++)
+                CopyBlock(inputs[i].Data, sizes[i], 0, y.Data, total, offsets[i], sizes[i], outer, inner, accumulate: false);
+        });
 
+        // The same tensor twice in the list (Stack([a, a])) adds twice to one gradient: then the inputs go one by one.
+        bool distinct = inputs.Distinct(ReferenceEqualityComparer.Instance).Count() == inputs.Length;
         return Record(op, y, inputs, () =>
         {
-            for (int i = 0, offset = 0; i < inputs.Length; offset += sizes[i], i++)
-                if (inputs[i].RequiresGrad)
-                    CopyBlock(y.Grad!, total, offset, inputs[i].GradBuffer(), sizes[i], 0, sizes[i], outer, inner, accumulate: true);
+            void AddGradients(int i0, int i1)
+            {
+                for (int i = i0; i < i1; i++)
+                    if (inputs[i].RequiresGrad)
+                        CopyBlock(y.Grad!, total, offsets[i], inputs[i].GradBuffer(), sizes[i], 0, sizes[i], outer, inner, accumulate: true);
+            }
+            if (distinct) Parallelism.For(inputs.Length, work, AddGradients);
+            else AddGradients(0, inputs.Length);
         });
     }
 

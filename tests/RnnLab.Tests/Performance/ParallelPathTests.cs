@@ -7,7 +7,8 @@ namespace RnnLab.Tests.Performance;
 /// <summary>
 /// The W1 paths added for two-thread scaling: the packed W_hhᵀ reused across a layer's time steps (PackScope) gives the
 /// numbers of stepping the cell by hand, also after the weights change in place; the cross-entropy split over rows gives
-/// the same bits on 1, 2 and 3 threads.
+/// the same bits on 1, 2 and 3 threads, and so do the column scatter of a one-hot weight gradient split by rows and a
+/// Stack split by input (also when one tensor is stacked twice).
 /// </summary>
 [Collection(nameof(ThreadCountCollection))]
 public sealed class ParallelPathTests
@@ -63,6 +64,57 @@ public sealed class ParallelPathTests
             var loss = Tensor.CrossEntropy(z, targets);
             loss.Backward();
             return [loss.Data, z.Grad!];
+        }
+        var one = WithThreads(1, Run);
+        Assert.Equal(one, WithThreads(2, Run));
+        Assert.Equal(one, WithThreads(3, Run));
+    }
+
+    [Fact]
+    public void A_one_hot_weight_gradient_split_by_rows_is_bit_identical_across_thread_counts()
+    {
+        const int gates = 600, batch = 40, inputs = 65;                // dW_ih += dzᵀ x with one-hot x: the sparse-B path
+        var rng = new Rng(37);
+        var dz = Enumerable.Range(0, batch * gates).Select(_ => rng.Uniform(-1, 1)).ToArray();
+        var x = new double[batch * inputs];
+        for (int b = 0; b < batch; b++) x[b * inputs + rng.NextInt(inputs)] = 1;
+        var start = Enumerable.Range(0, gates * inputs).Select(_ => rng.Uniform(-1, 1)).ToArray();
+        double[] Run()
+        {
+            var c = (double[])start.Clone();
+            Gemm.Run(true, false, gates, inputs, batch, dz, 0, x, 0, c, 0);
+            return c;
+        }
+        var one = WithThreads(1, Run);
+        for (int i = 0; i < gates; i++)                                  // and it is the product: Σ_b dz[b, i] x[b, j], b in order
+            for (int j = 0; j < inputs; j++)
+            {
+                double expected = start[i * inputs + j];
+                for (int b = 0; b < batch; b++)
+                    if (x[b * inputs + j] != 0) expected = Math.FusedMultiplyAdd(dz[b * gates + i], x[b * inputs + j], expected);
+                Assert.Equal(expected, one[i * inputs + j]);
+            }
+        Assert.Equal(one, WithThreads(2, Run));
+        Assert.Equal(one, WithThreads(3, Run));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Stacking_many_steps_gives_the_same_values_and_gradients_on_one_two_and_three_threads(bool oneTensorTwice)
+    {
+        const int steps = 64, batch = 32, hidden = 128;                // W1's [B, T, H] output from 64 [B, H] steps
+        List<double[]> Run()
+        {
+            var rng = new Rng(41);
+            var hs = Enumerable.Range(0, steps).Select(t => Tensor.Parameter(Tensor.Normal(rng, 0, 1, batch, hidden), $"h{t}")).ToArray();
+            if (oneTensorTwice) hs[5] = hs[3];
+            var y = Tensor.Stack(hs, axis: 1);                          // [B, T, H]
+            for (int b = 0; b < batch; b++)                             // y[b, t, :] = h_t[b, :]
+                for (int t = 0; t < steps; t++)
+                    Assert.True(hs[t].Data.AsSpan(b * hidden, hidden).SequenceEqual(y.Data.AsSpan((b * steps + t) * hidden, hidden)));
+            (y * Tensor.Normal(rng, 0, 1, batch, steps, hidden)).Sum().Backward();
+            return [y.Data, .. hs.Select(h => h.Grad!)];
         }
         var one = WithThreads(1, Run);
         Assert.Equal(one, WithThreads(2, Run));

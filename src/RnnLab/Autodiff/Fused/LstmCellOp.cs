@@ -23,9 +23,9 @@ internal static class LstmCellOp
         CellOps.Project(x, wIh, z);                                                   // z  = x W_ihᵀ
         CellOps.Project(h, wHh, z);                                                   // z += h W_hhᵀ
 
-        var iT = new double[batch * hidden]; var fT = new double[batch * hidden];
-        var gT = new double[batch * hidden]; var oT = new double[batch * hidden];
-        var cT = new double[batch * hidden]; var hT = new double[batch * hidden];
+        var iT = Uninitialized(batch * hidden); var fT = Uninitialized(batch * hidden);   // every value is written below
+        var gT = Uninitialized(batch * hidden); var oT = Uninitialized(batch * hidden);
+        var cT = Uninitialized(batch * hidden); var hT = Uninitialized(batch * hidden);
         var tanhC = TapeBuffers.Rent(batch * hidden);                                  // kept for backward only
         double[] cPrev = c.Data, bi = bIh.Data, bh = bHh.Data;
         Parallelism.For(batch, gates * 16L, (b0, b1) =>
@@ -61,7 +61,7 @@ internal static class LstmCellOp
             double[] dC = cOut.GradBuffer(), dI = iOut.GradBuffer(), dF = fOut.GradBuffer(), dG = gOut.GradBuffer(), dO = oOut.GradBuffer();
             double[]? dCPrev = c.RequiresGrad ? c.GradBuffer() : null;
             var dz = CellOps.Rent(batch, gates);                                      // ∂L/∂z [B, 4H]
-            Parallelism.For(batch, gates * 4L, (b0, b1) =>
+            Parallelism.For(batch, gates * 16L, (b0, b1) =>
             {
                 for (int b = b0; b < b1; b++)
                 {
@@ -89,4 +89,6 @@ internal static class LstmCellOp
         }, release: () => TapeBuffers.Return(tanhC));
         return (hOut, cOut, iOut, fOut, gOut, oOut);
     }
+
+    private static double[] Uninitialized(int length) => GC.AllocateUninitializedArray<double>(length);
 }
