@@ -93,6 +93,13 @@ public sealed class GemmTests
                 for (int p = 0; p < k; p++) Gemm.Axpy(x[p], wkn.AsSpan(p * n, n), viaAxpys);
                 Gemm.Run(false, false, 1, n, k, x, 0, wkn, 0, y, 0);   // y += x W
                 Assert.Equal(viaAxpys, y);
+
+                int m = k;                                             // a rank-1 update, as dW += dzᵀ h at batch 1
+                var dW = Fill(rng, m * n, false, 1);
+                var viaRows = (double[])dW.Clone();
+                for (int i = 0; i < m; i++) Gemm.Axpy(x[i], c, viaRows.AsSpan(i * n, n));
+                Gemm.Run(true, false, m, n, 1, x, 0, c, 0, dW, 0);     // dW += xᵀ c  (x as a [1, m] row)
+                Assert.Equal(viaRows, dW);
             }
     }
 
