@@ -11,9 +11,10 @@ public sealed class TourCommand : Command
         Usage: rnnlab tour [--out DIR] [--quick] [--seed N]
 
         Runs, on this machine: gradient magnitude per step for RNN vs LSTM vs GRU with the predicted decay; the
-        spectral-radius sweep; a short character-LSTM training on tiny Shakespeare with samples at rising temperature;
-        the LSTM's gates and cell state along a sentence; RNN vs LSTM vs GRU on a memory task against the no-memory
-        baseline; and an attention alignment from a date translator. Writes DIR/rnnlab-tour.html (default DIR:
+        spectral-radius sweep; a short character-LSTM training on tiny Shakespeare with samples at rising temperature,
+        then samples from the LSTM trained ahead of time that ships with RnnLab (notebooks/checkpoints, also copied
+        beside the program); that LSTM's gates and cell state along a sentence; RNN vs LSTM vs GRU on a memory task
+        against the no-memory baseline; and an attention alignment from a date translator. Writes DIR/rnnlab-tour.html (default DIR:
         ./rnnlab-tour) and prints its path. About 1.5 minutes on two cores; --quick takes seconds (rougher results).
 
         Needs tiny Shakespeare: found through RNNLAB_DATA_DIR or the cache, else downloaded once

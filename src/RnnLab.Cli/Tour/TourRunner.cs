@@ -22,7 +22,11 @@ public static class TourRunner
             report1(1, "");
             return 0;
         });
-        console.WithProgress("training a character LSTM on tiny Shakespeare", p => { CharModelSection.Add(report, budget, seed, p); return 0; });
+        var candidates = ShippedCharModel.Candidates();
+        bool pretrained = console.WithProgress("training a character LSTM on tiny Shakespeare", p => CharModelSection.Add(report, budget, seed, p, candidates));
+        if (!pretrained)
+            console.Error.WriteLine($"rnnlab tour: the pre-trained character model {ShippedCharModel.FileName} was not found " +
+                                    $"(looked at {string.Join(", ", candidates)}); the page shows samples of the live model only.");
         console.WithProgress("RNN vs LSTM vs GRU on delayed recall", p => { MemoryTaskSection.Add(report, budget, seed, p); return 0; });
         console.WithProgress("training a date translator with attention", p => { AttentionSection.Add(report, budget, seed, p); return 0; });
 
