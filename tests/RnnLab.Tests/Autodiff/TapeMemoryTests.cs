@@ -136,4 +136,51 @@ public sealed class TapeMemoryTests
         (unused.Sum()).Backward();                                      // a separate graph: still intact
         Assert.Equal(2 * w.Data[0] + Math.Exp(w.Data[0]), w.Grad![0], 1e-12);
     }
+
+    private static void AssertClose(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int k = 0; k < expected.Length; k++)
+            Assert.True(Math.Abs(expected[k] - actual[k]) <= 1e-12 * Math.Max(1, Math.Abs(expected[k])), $"[{k}]: {expected[k]:R} vs {actual[k]:R}");
+    }
+
+    // Four LSTM steps with a loss on every h (and, when asked, on the forget gates too), fused or composed.
+    private static (LstmCell Cell, List<LstmStep> Steps) UnrollLstm(bool fused, bool lossOnForgetGate)
+    {
+        var rng = new Rng(43);
+        var cell = new LstmCell(5, 6, rng);
+        var steps = new List<LstmStep>();
+        LstmState? state = null;
+        Tensor loss = Tensor.Scalar(0);
+        for (int t = 0; t < 4; t++)
+        {
+            var x = Tensor.Normal(rng, 0, 1, 3, 5);
+            var s = fused ? cell.Step(x, state) : cell.StepComposed(x, state);
+            loss = loss + (s.H * Tensor.Normal(rng, 0, 1, 3, 6)).Sum();
+            if (lossOnForgetGate) loss = loss + (s.F * Tensor.Normal(rng, 0, 1, 3, 6)).Sum();
+            steps.Add(s);
+            state = s.State;
+        }
+        loss.Backward();
+        return (cell, steps);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_fused_gate_gets_a_gradient_only_when_used_and_the_weights_get_the_composed_gradients_either_way(bool lossOnForgetGate)
+    {
+        var (fusedCell, fused) = UnrollLstm(fused: true, lossOnForgetGate);
+        var (composedCell, composed) = UnrollLstm(fused: false, lossOnForgetGate);
+        var fp = fusedCell.Parameters().ToList(); var cp = composedCell.Parameters().ToList();
+        for (int k = 0; k < fp.Count; k++) AssertClose(cp[k].Grad!, fp[k].Grad!);
+        for (int t = 0; t < fused.Count; t++)
+        {
+            AssertClose(composed[t].H.Grad!, fused[t].H.Grad!);
+            if (t < fused.Count - 1) AssertClose(composed[t].C.Grad!, fused[t].C.Grad!);   // the next step used c_t
+            Assert.Null(fused[t].I.Grad); Assert.Null(fused[t].G.Grad); Assert.Null(fused[t].O.Grad);
+            if (lossOnForgetGate) AssertClose(composed[t].F.Grad!, fused[t].F.Grad!);   // used: total, as composed
+            else Assert.Null(fused[t].F.Grad);
+        }
+    }
 }

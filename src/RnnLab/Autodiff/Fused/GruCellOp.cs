@@ -8,7 +8,7 @@ namespace RnnLab.Autodiff;
 ///   r = σ(gi_r + gh_r)   z = σ(gi_z + gh_z)   n = tanh(gi_n + r ⊙ gh_n)
 ///   h' = (1 − z) ⊙ n + z ⊙ h
 /// </code>
-/// Outputs h', r, z, n share the node; backward leaves each one's gradient total, as the composed ops do.
+/// Outputs h', r, z, n share the node; backward leaves h''s gradient total, and a gate's only when another op used that gate.
 /// </summary>
 internal static class GruCellOp
 {
@@ -50,7 +50,7 @@ internal static class GruCellOp
         Tensor.RecordFused("GruCell", [hOut, rOut, zOut, nOut], [x, h, wIh, wHh, bIh, bHh], () =>
         {
             double[]? dH = hOut.Grad;
-            double[] dR = rOut.GradBuffer(), dZ = zOut.GradBuffer(), dN = nOut.GradBuffer();
+            double[]? dR = rOut.Grad, dZ = zOut.Grad, dN = nOut.Grad;   // a gate's Grad only when another op used it (as LstmCellOp)
             double[]? dHPrev = h.RequiresGrad ? h.GradBuffer() : null;
             var dgi = CellOps.Rent(batch, gates);                // ∂L/∂gi [B, 3H]
             var dgh = CellOps.Rent(batch, gates);                // ∂L/∂gh [B, 3H]
@@ -63,11 +63,14 @@ internal static class GruCellOp
                     {
                         int q = row + j, jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
                         double r = rT[q], z = zT[q], n = nT[q], dh = dH?[q] ?? 0;
-                        double dn = dN[q] += dh * (1 - z);                // ∂h'/∂n = 1 − z
-                        double dz = dZ[q] += dh * (hPrev[q] - n);         // ∂h'/∂z = h − n
+                        double dn = dh * (1 - z);                         // ∂h'/∂n = 1 − z
+                        if (dN is not null) dn = dN[q] += dn;
+                        double dz = dh * (hPrev[q] - n);                  // ∂h'/∂z = h − n
+                        if (dZ is not null) dz = dZ[q] += dz;
                         if (dHPrev is not null) dHPrev[q] += dh * z;      // ∂h'/∂h = z (plus the path through gh, below)
                         double dan = dn * (1 - n * n);                    // through tanh
-                        double dr = dR[q] += dan * gh[jn];                // ∂(r ⊙ gh_n)/∂r = gh_n
+                        double dr = dan * gh[jn];                         // ∂(r ⊙ gh_n)/∂r = gh_n
+                        if (dR is not null) dr = dR[q] += dr;
                         double dar = dr * r * (1 - r), daz = dz * z * (1 - z);
                         dgi[jr] = dar; dgi[jz] = daz; dgi[jn] = dan;
                         dgh[jr] = dar; dgh[jz] = daz; dgh[jn] = dan * r;  // ∂(r ⊙ gh_n)/∂gh_n = r

@@ -10,7 +10,7 @@ namespace RnnLab.Autodiff;
 /// </code>
 /// but with one [B, 4H] buffer for the gates, all nonlinearities in one pass, and a backward that forms ∂L/∂z in one
 /// pass and then does the four matrix products. Outputs h', c', i, f, g, o share the node, so a loss on any of them
-/// (a probe of the gates, say) still reaches the weights.
+/// (a probe of the gates, say) still reaches the weights; a gate's Grad is filled only when something used that gate.
 /// </summary>
 internal static class LstmCellOp
 {
@@ -55,10 +55,13 @@ internal static class LstmCellOp
         var gOut = Tensor.Wrap(gT, shape); var oOut = Tensor.Wrap(oT, shape);
         Tensor.RecordFused("LstmCell", [hOut, cOut, iOut, fOut, gOut, oOut], [x, h, c, wIh, wHh, bIh, bHh], () =>
         {
-            // Each output's gradient ends up total, as the composed ops leave it: c'.Grad also holds the path through h',
-            // and each gate's Grad its path through c' and h' (probes read them).
+            // c'.Grad ends up total, as the composed ops leave it (it also holds the path through h'). A gate's Grad is
+            // filled, and made total, only when another op used that gate (a probe's loss on it): otherwise no array is
+            // allocated for it, which saves four [B, H] arrays per step in training (like PyTorch, which keeps no
+            // gradient of an intermediate unless asked).
             double[]? dH = hOut.Grad;
-            double[] dC = cOut.GradBuffer(), dI = iOut.GradBuffer(), dF = fOut.GradBuffer(), dG = gOut.GradBuffer(), dO = oOut.GradBuffer();
+            double[] dC = cOut.GradBuffer();
+            double[]? dI = iOut.Grad, dF = fOut.Grad, dG = gOut.Grad, dO = oOut.Grad;
             double[]? dCPrev = c.RequiresGrad ? c.GradBuffer() : null;
             var dz = CellOps.Rent(batch, gates);                                      // ∂L/∂z [B, 4H]
             Parallelism.For(batch, gates * 16L, (b0, b1) =>
@@ -72,10 +75,14 @@ internal static class LstmCellOp
                         double i = iT[q], f = fT[q], g = gT[q], o = oT[q], tc = tanhC[q];
                         double dh = dH?[q] ?? 0;
                         double dc = dC[q] += dh * o * (1 - tc * tc);                   // dc' += dh ⊙ o ⊙ (1 − tanh² c')
-                        double di = dI[q] += dc * g;                                   // ∂c'/∂i = g
-                        double df = dF[q] += dc * cPrev[q];                            // ∂c'/∂f = c
-                        double dg = dG[q] += dc * i;                                   // ∂c'/∂g = i
-                        double dO_ = dO[q] += dh * tc;                                 // ∂h'/∂o = tanh c'
+                        double di = dc * g;                                            // ∂c'/∂i = g
+                        if (dI is not null) di = dI[q] += di;
+                        double df = dc * cPrev[q];                                     // ∂c'/∂f = c
+                        if (dF is not null) df = dF[q] += df;
+                        double dg = dc * i;                                            // ∂c'/∂g = i
+                        if (dG is not null) dg = dG[q] += dg;
+                        double dO_ = dh * tc;                                          // ∂h'/∂o = tanh c'
+                        if (dO is not null) dO_ = dO[q] += dO_;
                         if (dCPrev is not null) dCPrev[q] += dc * f;                   // dc = dc' ⊙ f
                         dz[zr + j] = di * i * (1 - i);                                 // σ' = σ (1 − σ)
                         dz[zr + hidden + j] = df * f * (1 - f);

@@ -4,7 +4,7 @@ namespace RnnLab.Nn;
 
 /// <summary>
 /// One step of a GRU: the new h, and the gates that produced it (each [B, H]):
-/// reset gate R, update gate Z, candidate N.
+/// reset gate R, update gate Z, candidate N. After Backward(), a gate's Grad is set only if some op used that gate.
 /// </summary>
 public sealed record GruStep(Tensor H, Tensor R, Tensor Z, Tensor N) : ICellStep<Tensor>
 {

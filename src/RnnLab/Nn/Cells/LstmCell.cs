@@ -7,7 +7,8 @@ public sealed record LstmState(Tensor H, Tensor C);
 
 /// <summary>
 /// One step of an LSTM: the new h and c, and the four gate activations that produced them (each [B, H]):
-/// input gate I, forget gate F, candidate G, output gate O.
+/// input gate I, forget gate F, candidate G, output gate O. After Backward(), a gate's Grad is set only if some op used
+/// that gate (a loss or probe on it); h's and c's always are.
 /// </summary>
 public sealed record LstmStep(Tensor H, Tensor C, Tensor I, Tensor F, Tensor G, Tensor O) : ICellStep<LstmState>
 {
