@@ -4,12 +4,15 @@ namespace RnnLab.Plots;
 
 /// <summary>
 /// A time series and the model's forecast of it. Steps before <see cref="Boundary"/> were used
-/// for training, steps from it on only for validation.
+/// for training, steps from it on only for validation (or testing: name the two sides with
+/// <see cref="BeforeLabel"/> and <see cref="AfterLabel"/>).
 /// </summary>
 /// <param name="Actual">T observed values.</param>
 /// <param name="Forecast">Predicted values for steps ForecastStart, ForecastStart+1, …</param>
 /// <param name="Boundary">First validation step (0 &lt; Boundary &lt; T).</param>
 /// <param name="ForecastStart">Time step of Forecast[0] (e.g. after a warm-up window).</param>
+/// <param name="BeforeLabel">What the steps left of the boundary are, e.g. "training" or "validation".</param>
+/// <param name="AfterLabel">What the shaded steps from the boundary on are, e.g. "validation" or "test".</param>
 public sealed record ForecastData(
     IReadOnlyList<double> Actual,
     IReadOnlyList<double> Forecast,
@@ -17,13 +20,15 @@ public sealed record ForecastData(
     int ForecastStart = 0,
     string Title = "Forecast vs actual",
     string YTitle = "value",
-    string XTitle = "time step");
+    string XTitle = "time step",
+    string BeforeLabel = "training",
+    string AfterLabel = "validation");
 
 public static partial class Charts
 {
     /// <summary>
-    /// Forecast against the actual series, with the training/validation boundary marked and the
-    /// validation region shaded: the part right of the line is what the model never saw.
+    /// Forecast against the actual series, with the boundary marked and labelled on both sides (training /
+    /// validation unless the data says otherwise) and the region after it shaded: what the model never saw.
     /// </summary>
     public static GenericChart ForecastVsActual(ForecastData data)
     {
@@ -54,8 +59,8 @@ public static partial class Charts
 
         double edge = data.Boundary - 0.5;
         var notes = new List<object>();
-        notes.Add(new { text = "◀ training", x = edge, xref = "x", xanchor = "right", xshift = -6, y = 1.0, yref = "paper", yanchor = "top", showarrow = false, font = new { color = "#555555" } });
-        notes.Add(new { text = "validation ▶", x = edge, xref = "x", xanchor = "left", xshift = 6, y = 1.0, yref = "paper", yanchor = "top", showarrow = false, font = new { color = "#555555" } });
+        notes.Add(new { text = "◀ " + data.BeforeLabel, x = edge, xref = "x", xanchor = "right", xshift = -6, y = 1.0, yref = "paper", yanchor = "top", showarrow = false, font = new { color = "#555555" } });
+        notes.Add(new { text = data.AfterLabel + " ▶", x = edge, xref = "x", xanchor = "left", xshift = 6, y = 1.0, yref = "paper", yanchor = "top", showarrow = false, font = new { color = "#555555" } });
         var layout = Style.BaseLayout(data.Title, height: 440, legend: true)
             .With("xaxis", Figure.Axis(data.XTitle))
             .With("yaxis", Figure.Axis(data.YTitle))

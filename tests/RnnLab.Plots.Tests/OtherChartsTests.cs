@@ -71,6 +71,10 @@ public sealed class OtherChartsTests
         Assert.Equal(89.5, shapes[1].GetProperty("x0").GetDouble());
         Assert.Contains(json.Annotations, a => a.Contains("training"));
         Assert.Contains(json.Annotations, a => a.Contains("validation"));
+        var labelled = new ChartJson(Charts.ForecastVsActual(data with { BeforeLabel = "validation", AfterLabel = "test" }));
+        Assert.Contains(labelled.Annotations, a => a.Contains("◀ validation"));
+        Assert.Contains(labelled.Annotations, a => a.Contains("test ▶"));
+        Assert.DoesNotContain(labelled.Annotations, a => a.Contains("training"));
 
         Assert.Contains("Boundary = 120", Assert.Throws<RnnLabException>(() => Charts.ForecastVsActual(data with { Boundary = 120 })).Message);
         Assert.Throws<RnnLabException>(() => Charts.ForecastVsActual(data with { ForecastStart = 20 }));
