@@ -120,6 +120,31 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void Delayed_recall_with_noise_symbols_draws_the_distractors_from_them_only()
+    {
+        var task = new DelayedRecall(symbols: 4, distractors: 30, noiseSymbols: 8);
+        Assert.Equal(12, task.Query);
+        Assert.Equal(13, task.VocabularySize);
+        TokenBatch batch = task.Sample(2000, new Rng(8));
+        var seenNoise = new HashSet<int>();
+        for (int b = 0; b < batch.BatchSize; b++)
+        {
+            Assert.InRange(batch.Input(0, b), 0, 3);
+            Assert.Equal(batch.Input(0, b), batch.Target(31, b));
+            Assert.Equal(task.Query, batch.Input(31, b));
+            for (int t = 1; t <= 30; t++)
+            {
+                Assert.InRange(batch.Input(t, b), 4, 11);
+                seenNoise.Add(batch.Input(t, b));
+            }
+        }
+        Assert.Equal(8, seenNoise.Count);
+        Assert.Equal(Math.Log(4), task.Baseline.Value);
+        Assert.Equal(4, new DelayedRecall(4, 30).Query);   // without noise symbols the alphabet is unchanged
+        Assert.Contains("noiseSymbols", Assert.Throws<RnnLabException>(() => new DelayedRecall(4, 30, -1)).Message);
+    }
+
+    [Fact]
     public void Counting_strings_are_a_n_b_n_and_only_counting_solves_them()
     {
         var task = new CountingAnBn(1, 8);

@@ -148,6 +148,14 @@ public sealed class CellTests
         Assert.All(lstm.BiasIh.Data[4..8], v => Assert.Equal(1.0, v));
         Assert.All(lstm.BiasHh.Data[4..8], v => Assert.Equal(0.0, v));
 
+        var keeper = new GruCell(3, 4, new Rng(1));
+        var resetAndCandidate = keeper.BiasIh.Data[..4].Concat(keeper.BiasIh.Data[8..]).ToArray();
+        keeper.InitUpdateGateBias(4.0);                                                     // rows H … 2H − 1: z
+        Assert.All(keeper.BiasIh.Data[4..8], v => Assert.Equal(4.0, v));
+        Assert.All(keeper.BiasHh.Data[4..8], v => Assert.Equal(0.0, v));
+        Assert.Equal(resetAndCandidate, keeper.BiasIh.Data[..4].Concat(keeper.BiasIh.Data[8..]).ToArray());
+        Assert.All(keeper.Step(Tensor.Zeros(1, 3)).Z.Data, z => Assert.Equal(1 / (1 + Math.Exp(-4.0)), z, 12));   // x = 0, h = 0: z = σ(4)
+
         var rnn = new RnnCell(3, 4, new Rng(1), Nonlinearity.Relu);
         rnn.InitIdentity();
         for (int r = 0; r < 4; r++)

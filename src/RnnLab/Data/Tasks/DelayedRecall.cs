@@ -4,7 +4,8 @@ namespace RnnLab.Data.Tasks;
 
 /// <summary>
 /// Delayed recall: see a symbol, then T distractors, then a query; answer with the first symbol.
-/// Alphabet: symbols 0 … K−1 (the distractors are drawn from the same K symbols) and the query marker K.
+/// Alphabet: symbols 0 … K−1, then N noise tokens K … K+N−1, then the query marker K+N. With N = 0 the distractors
+/// are drawn from the same K symbols; with N &gt; 0 they are drawn from the noise tokens only, which never are the answer.
 /// A sequence is [x₀, d₁, …, d_T, query] (T + 2 steps); only the last step has a target, x₀.
 /// </summary>
 public sealed class DelayedRecall
@@ -12,20 +13,25 @@ public sealed class DelayedRecall
     public int Symbols { get; }
     public int Distractors { get; }
 
-    /// <summary>The query marker's index, K.</summary>
-    public int Query => Symbols;
+    /// <summary>N, the number of noise tokens the distractors are drawn from (0: from the K symbols themselves).</summary>
+    public int NoiseSymbols { get; }
 
-    /// <summary>K + 1 (the symbols and the query marker).</summary>
-    public int VocabularySize => Symbols + 1;
+    /// <summary>The query marker's index, K + N.</summary>
+    public int Query => Symbols + NoiseSymbols;
+
+    /// <summary>K + N + 1 (the symbols, the noise tokens and the query marker).</summary>
+    public int VocabularySize => Symbols + NoiseSymbols + 1;
 
     public int Steps => Distractors + 2;
 
-    public DelayedRecall(int symbols, int distractors)
+    public DelayedRecall(int symbols, int distractors, int noiseSymbols = 0)
     {
         if (symbols < 2) throw new RnnLabException($"DelayedRecall: need at least 2 symbols, got {symbols}");
         if (distractors < 0) throw new RnnLabException($"DelayedRecall: distractors must not be negative, got {distractors}");
+        if (noiseSymbols < 0) throw new RnnLabException($"DelayedRecall: noiseSymbols must not be negative (0 draws the distractors from the symbols), got {noiseSymbols}");
         Symbols = symbols;
         Distractors = distractors;
+        NoiseSymbols = noiseSymbols;
     }
 
     /// <summary>Inputs [T + 2, B]; targets [T + 2, B], all <see cref="TokenBatch.IgnoreIndex"/> except the last step.</summary>
@@ -41,7 +47,8 @@ public sealed class DelayedRecall
         {
             int first = rng.NextInt(Symbols);
             x[b] = first;
-            for (int t = 1; t <= Distractors; t++) x[t * batchSize + b] = rng.NextInt(Symbols);
+            for (int t = 1; t <= Distractors; t++)
+                x[t * batchSize + b] = NoiseSymbols == 0 ? rng.NextInt(Symbols) : Symbols + rng.NextInt(NoiseSymbols);
             x[(steps - 1) * batchSize + b] = Query;
             y[(steps - 1) * batchSize + b] = first;
         }

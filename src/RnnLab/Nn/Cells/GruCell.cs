@@ -50,4 +50,16 @@ public sealed class GruCell : RecurrentCell, IRecurrentCell<Tensor, GruStep>
         var hNext = (1.0 - z) * n + z * h;   // h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}            // [B, H]
         return new GruStep(hNext, r, z, n);
     }
+
+    /// <summary>
+    /// Sets the update gate's total bias to <paramref name="value"/> (b_iz = value, b_hz = 0). Since
+    /// h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}, a positive value starts z near 1: the cell keeps its state by default,
+    /// the GRU's counterpart of <see cref="LstmCell.InitForgetGateBias"/>.
+    /// </summary>
+    public void InitUpdateGateBias(double value)
+    {
+        int hidden = HiddenSize;
+        Array.Fill(BiasIh.Data, value, hidden, hidden);   // rows H … 2H − 1 are the update gate
+        Array.Fill(BiasHh.Data, 0.0, hidden, hidden);
+    }
 }

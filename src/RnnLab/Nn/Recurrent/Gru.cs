@@ -19,4 +19,7 @@ public sealed class Gru : RecurrentLayer<GruCell, Tensor, GruStep>
         var (output, steps) = Run(input, k => h0?.Select(0, k));
         return new SequenceOutput<GruStep>(output, StackFinal(steps, s => s.H), null, steps);
     }
+
+    /// <summary>Update-gate bias for every cell (see <see cref="GruCell.InitUpdateGateBias"/>).</summary>
+    public void InitUpdateGateBias(double value) { foreach (var c in Cells) c.InitUpdateGateBias(value); }
 }
