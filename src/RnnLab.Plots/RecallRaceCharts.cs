@@ -60,7 +60,7 @@ public static partial class Charts
     }
 
     /// <summary>
-    /// <see cref="RecallRace"/>: each model's training loss at the query (mean of the last <see cref="RecallRace.PlateauWindow"/>
+    /// <see cref="RecallRace"/>: each model's training loss at the query (mean of the last <see cref="RecallRace.LossWindow"/>
     /// steps, which smooths the batch-to-batch noise), with the no-memory loss log K dashed.
     /// </summary>
     public static GenericChart RecallRaceLoss(RecallRaceResult race)
@@ -68,9 +68,9 @@ public static partial class Charts
         ArgumentNullException.ThrowIfNull(race);
         var o = race.Options;
         return CurveComparison(new CurveComparisonData(
-            race.Runs.Select(r => new NamedCurve(r.Name, RunningMean(r.Losses, RecallRace.PlateauWindow))).ToArray(),
+            race.Runs.Select(r => new NamedCurve(r.Name, RunningMean(r.Losses, RecallRace.LossWindow))).ToArray(),
             race.BaselineLoss, $"no memory: log {o.Symbols} = {race.BaselineLoss:F2}",
-            $"Delayed recall over {o.Distractors} distractors: training loss (mean of the last {RecallRace.PlateauWindow} steps)",
+            $"Delayed recall over {o.Distractors} distractors: training loss (mean of the last {RecallRace.LossWindow} steps)",
             "cross-entropy at the query (nats)"));
     }
 

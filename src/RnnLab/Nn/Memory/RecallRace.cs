@@ -50,8 +50,8 @@ public sealed record RecallRaceOptions
 /// <paramref name="Losses"/>: training loss (cross-entropy at the query) per step (fewer than the budget when the model
 /// stopped at <see cref="RecallRaceOptions.StopAtAccuracy"/>).
 /// <paramref name="Accuracy"/>: held-out accuracy every EvalEvery steps, and at step 0 before training.
-/// <paramref name="LeftPlateauAt"/>: the first step at which the mean training loss of the last
-/// <see cref="RecallRace.PlateauWindow"/> steps fell below half the no-memory loss, log K / 2 (null: never).
+/// <paramref name="LeftPlateauAt"/>: the first evaluation step at which held-out accuracy reached halfway from chance to
+/// perfect, (1 + 1/K) / 2 (null: never).
 /// <paramref name="InputGradientAtStart"/>: [T] ‖∂L/∂x_t‖ of the untrained model on the probe batch; index 0 is the cue.
 /// </summary>
 public sealed record RecallRun(RecurrentKind Kind, string Name, SequenceModel Model, IReadOnlyList<double> Losses,
@@ -102,8 +102,8 @@ public sealed record RecallRaceResult(DelayedRecall Task, RecallRaceOptions Opti
 /// </summary>
 public static class RecallRace
 {
-    /// <summary>The window of <see cref="RecallRun.LeftPlateauAt"/>, in steps.</summary>
-    public const int PlateauWindow = 20;
+    /// <summary>The window of the running mean in the loss chart, in steps.</summary>
+    public const int LossWindow = 20;
 
     public static RecallRaceResult Run(RecallRaceOptions? options = null, IProgress<string>? progress = null)
     {
@@ -168,21 +168,11 @@ public static class RecallRace
         if (result.Diverged) throw new RnnLabException($"RecallRace: {Name(kind)} diverged: {result.Message}");
         var final = result.FinalEvaluation!;
         return new RecallRun(kind, Name(kind), model, result.Losses, accuracy, final.Accuracy!.Value, final.Loss,
-                             LeftPlateau(result.Losses, task.Baseline.Value / 2), gradientAtStart, InputGradient(model, probe), elapsed);
+                             LeftPlateau(accuracy, (1 + 1.0 / task.Symbols) / 2), gradientAtStart, InputGradient(model, probe), elapsed);
     }
 
-    // First step whose trailing mean loss (over PlateauWindow steps) is below the threshold.
-    private static int? LeftPlateau(IReadOnlyList<double> losses, double threshold)
-    {
-        double sum = 0;
-        for (int t = 0; t < losses.Count; t++)
-        {
-            sum += losses[t];
-            if (t >= PlateauWindow) sum -= losses[t - PlateauWindow];
-            if (t >= PlateauWindow - 1 && sum / PlateauWindow < threshold) return t + 1;
-        }
-        return null;
-    }
+    private static int? LeftPlateau(IReadOnlyList<(int Step, double Accuracy)> accuracy, double halfway) =>
+        accuracy.Where(a => a.Accuracy >= halfway).Select(a => (int?)a.Step).FirstOrDefault();
 
     // Only the query step is scored: the other steps' targets are the ignore index.
     private static SequenceBatch Batch(DelayedRecall task, int size, Rng rng) =>
