@@ -118,7 +118,7 @@ public static class RecallRace
         foreach (var kind in options.Kinds)
         {
             var run = RunOne(kind, task, options, held, probe);
-            progress?.Report($"{run.Name}: held-out accuracy {run.FinalAccuracy:P0} after {options.TrainingSteps} steps ({run.Elapsed.TotalSeconds:F1} s)");
+            progress?.Report($"{run.Name}: held-out accuracy {run.FinalAccuracy:P0} after {run.StepsTrained} steps ({run.Elapsed.TotalSeconds:F1} s)");
             runs.Add(run);
         }
         return new RecallRaceResult(task, options, runs);
