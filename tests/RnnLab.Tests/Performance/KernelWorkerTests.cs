@@ -1,6 +1,8 @@
 using RnnLab.Autodiff;
 using RnnLab.Tests.Autodiff;
 
+using static RnnLab.Tests.Performance.ThreadCount;
+
 namespace RnnLab.Tests.Performance;
 
 /// <summary>
@@ -11,13 +13,6 @@ namespace RnnLab.Tests.Performance;
 [Collection(nameof(ThreadCountCollection))]
 public sealed class KernelWorkerTests
 {
-    private static void WithThreads(int threads, Action run)
-    {
-        int saved = Parallelism.MaxThreads;
-        try { Parallelism.MaxThreads = threads; run(); }
-        finally { Parallelism.MaxThreads = saved; }
-    }
-
     private static int[] CountVisits(int count)
     {
         var visits = new int[count];

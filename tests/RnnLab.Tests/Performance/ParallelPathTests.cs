@@ -2,6 +2,8 @@ using RnnLab.Autodiff;
 using RnnLab.Nn;
 using RnnLab.Tests.Autodiff;
 
+using static RnnLab.Tests.Performance.ThreadCount;
+
 namespace RnnLab.Tests.Performance;
 
 /// <summary>
@@ -13,13 +15,6 @@ namespace RnnLab.Tests.Performance;
 [Collection(nameof(ThreadCountCollection))]
 public sealed class ParallelPathTests
 {
-    private static T WithThreads<T>(int threads, Func<T> run)
-    {
-        int saved = Parallelism.MaxThreads;
-        try { Parallelism.MaxThreads = threads; return run(); }
-        finally { Parallelism.MaxThreads = saved; }
-    }
-
     // batch 8 and dense inputs: the blocked kernel (which packs op(B)) runs for both projections at every step; W_ih and
     // W_hh have the same shape, so only the array itself tells their panels apart.
     [Fact]

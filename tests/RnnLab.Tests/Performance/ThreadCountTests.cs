@@ -3,6 +3,8 @@ using RnnLab.Nn;
 using RnnLab.Training;
 using RnnLab.Tests.Autodiff;
 
+using static RnnLab.Tests.Performance.ThreadCount;
+
 namespace RnnLab.Tests.Performance;
 
 /// <summary>
@@ -12,13 +14,6 @@ namespace RnnLab.Tests.Performance;
 [Collection(nameof(ThreadCountCollection))]
 public sealed class ThreadCountTests
 {
-    private static T WithThreads<T>(int threads, Func<T> run)
-    {
-        int saved = Parallelism.MaxThreads;
-        try { Parallelism.MaxThreads = threads; return run(); }
-        finally { Parallelism.MaxThreads = saved; }
-    }
-
     // Two training steps of a small char-LSTM (B=32 so the kernels split their rows), returning the loss,
     // the outputs and the parameters after the updates.
     private static List<double[]> TrainTwoSteps()
