@@ -1,20 +1,16 @@
 using System.Globalization;
+using RnnLab.Plots;
 
 namespace RnnLab.Interactive;
 
 /// <summary>
-/// Maps numbers to colours. Values of both signs get a diverging scale centred on zero
-/// (blue = negative, white = 0, red = positive, as in matplotlib's RdBu_r) so that the sign is visible at a glance;
-/// values of one sign get viridis from the smallest to the largest.
+/// Maps numbers to colours with the charts' own scales, so a notebook's SVG heatmaps and tables read like its
+/// Plotly charts. Values of both signs get <see cref="Style.Diverging"/> centred on zero (blue = negative,
+/// white = 0, red = positive) so that the sign is visible at a glance; values of one sign get
+/// <see cref="Style.Magnitude"/> (viridis) from the smallest to the largest.
 /// </summary>
 internal sealed class ColorScale
 {
-    private static readonly (double R, double G, double B)[] Diverging =
-        [(5, 48, 97), (67, 147, 195), (247, 247, 247), (214, 96, 77), (103, 0, 31)];
-
-    private static readonly (double R, double G, double B)[] Viridis =
-        [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)];
-
     public double Low { get; }
     public double High { get; }
     public bool IsDiverging { get; }
@@ -44,8 +40,8 @@ internal sealed class ColorScale
     public string Color(double v)
     {
         if (!double.IsFinite(v)) return "#9e9e9e";
-        var (r, g, b) = Rgb(v);
-        return $"#{(int)Math.Round(r):x2}{(int)Math.Round(g):x2}{(int)Math.Round(b):x2}";
+        double t = High > Low ? (v - Low) / (High - Low) : 0.5;        // position on the scale, 0..1
+        return Style.ColorAt(IsDiverging ? Style.Diverging : Style.Magnitude, t);
     }
 
     /// <summary>A pale version of <see cref="Color"/> (mixed with white) for table backgrounds, so black text stays readable.</summary>
@@ -53,21 +49,10 @@ internal sealed class ColorScale
     {
         if (!double.IsFinite(v)) return "#e0e0e0";
         if (!(High > Low)) return "#f7f7f7";   // all values equal: nothing to contrast
-        var (r, g, b) = Rgb(v);
+        string hex = Color(v);
         const double keep = 0.35;
-        return $"#{Mix(r):x2}{Mix(g):x2}{Mix(b):x2}";
-        static int Mix(double c) => (int)Math.Round(255 - keep * (255 - c));
-    }
-
-    private (double R, double G, double B) Rgb(double v)
-    {
-        var stops = IsDiverging ? Diverging : Viridis;
-        double t = High > Low ? (v - Low) / (High - Low) : 0.5;
-        t = Math.Clamp(t, 0, 1) * (stops.Length - 1);
-        int i = Math.Min((int)t, stops.Length - 2);
-        double f = t - i;
-        var (a, b) = (stops[i], stops[i + 1]);
-        return (a.R + f * (b.R - a.R), a.G + f * (b.G - a.G), a.B + f * (b.B - a.B));
+        return $"#{Mix(hex[1..3]):x2}{Mix(hex[3..5]):x2}{Mix(hex[5..7]):x2}";
+        static int Mix(string c) => (int)Math.Round(255 - keep * (255 - Convert.ToInt32(c, 16)));
     }
 
     public static string Format(double v) => v.ToString("G4", CultureInfo.InvariantCulture);

@@ -42,7 +42,8 @@ public static class Show
 
     /// <summary>
     /// A rank-1 or rank-2 tensor as an SVG heatmap: rows top to bottom, columns left to right.
-    /// Signed data gets a blue–white–red scale centred on 0; one-signed data gets viridis.
+    /// Signed data gets the charts' diverging scale centred on 0 (blue negative, white 0, red positive, as in every
+    /// RnnLab heatmap); one-signed data gets viridis.
     /// </summary>
     public static HtmlView Heatmap(Tensor t, string? title = null, IReadOnlyList<string>? rowLabels = null,
         IReadOnlyList<string>? colLabels = null, string? xTitle = null, string? yTitle = null)

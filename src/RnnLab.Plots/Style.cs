@@ -5,19 +5,24 @@ namespace RnnLab.Plots;
 /// <summary>
 /// The visual language shared by every chart, so a learner reads all of them the same way:
 /// <list type="bullet">
-/// <item>tanh-valued quantities (hidden states, candidate g / n) use a <b>diverging</b> scale
-///   fixed to −1..1 and centred at 0: red is negative, white is zero, blue is positive;</item>
+/// <item>signed quantities (hidden states, candidate g / n, cell states, any signed matrix in a notebook) use
+///   ONE <b>diverging</b> scale, <see cref="Diverging"/>, centred at 0: <b>blue is negative, white is zero,
+///   red is positive</b> ("warm = more", matplotlib's RdBu_r); tanh-valued ones are fixed to −1..1;</item>
 /// <item>gates (sigmoid outputs i, f, o, r, z, attention weights) use a <b>sequential</b> scale fixed to 0..1;</item>
 /// <item>gradient magnitudes use a <b>log</b> axis, because they vanish or explode geometrically.</item>
 /// </list>
 /// </summary>
 public static class Style
 {
-    /// <summary>Red–white–blue (ColorBrewer RdBu), as [position, colour] stops for plotly.js.</summary>
+    /// <summary>
+    /// The one scale for signed values, as [position, colour] stops for plotly.js: blue (negative) – white (0) –
+    /// red (positive), ColorBrewer RdBu reversed. Every signed heatmap in RnnLab uses it, the SVG heatmaps of
+    /// <c>Show.Heatmap</c> and the tinted tensor tables included (through <see cref="ColorAt"/>).
+    /// </summary>
     public static readonly object[][] Diverging =
     [
-        [0.0, "#b2182b"], [0.1, "#d6604d"], [0.25, "#f4a582"], [0.4, "#fddbc7"], [0.5, "#f7f7f7"],
-        [0.6, "#d1e5f0"], [0.75, "#92c5de"], [0.9, "#4393c3"], [1.0, "#2166ac"],
+        [0.0, "#2166ac"], [0.1, "#4393c3"], [0.25, "#92c5de"], [0.4, "#d1e5f0"], [0.5, "#f7f7f7"],
+        [0.6, "#fddbc7"], [0.75, "#f4a582"], [0.9, "#d6604d"], [1.0, "#b2182b"],
     ];
 
     /// <summary>White to dark green-blue (ColorBrewer GnBu-like), 0 = closed gate, 1 = open gate.</summary>
@@ -26,7 +31,7 @@ public static class Style
         [0.0, "#f7fcf0"], [0.25, "#ccebc5"], [0.5, "#7bccc4"], [0.75, "#2b8cbe"], [1.0, "#084081"],
     ];
 
-    /// <summary>Dark to bright (Viridis), for magnitudes drawn on a log scale (connectivity, ‖∂h/∂x‖).</summary>
+    /// <summary>Dark to bright (Viridis), for unsigned magnitudes (connectivity, ‖∂h/∂x‖ on a log scale; one-signed matrices).</summary>
     public static readonly object[][] Magnitude =
     [
         [0.0, "#440154"], [0.25, "#3b528b"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"],
@@ -49,15 +54,21 @@ public static class Style
     /// The <see cref="Diverging"/> colour of a tanh-valued <paramref name="value"/> (clamped to −1..1),
     /// as "#rrggbb": the same colours as the heatmaps, for HTML that is not drawn by plotly.js.
     /// </summary>
-    public static string DivergingColor(double value)
+    public static string DivergingColor(double value) => ColorAt(Diverging, (Math.Clamp(value, -1, 1) + 1) / 2);
+
+    /// <summary>
+    /// The colour at <paramref name="position"/> (clamped to 0..1) of a plotly.js colour scale such as
+    /// <see cref="Diverging"/> or <see cref="Magnitude"/>, interpolated linearly between its stops, as "#rrggbb".
+    /// </summary>
+    public static string ColorAt(object[][] scale, double position)
     {
-        double p = (Math.Clamp(value, -1, 1) + 1) / 2;                // position on the scale, 0..1
+        double p = Math.Clamp(position, 0, 1);
         int k = 1;
-        while (k < Diverging.Length - 1 && (double)Diverging[k][0] < p) k++;
-        double p0 = (double)Diverging[k - 1][0], p1 = (double)Diverging[k][0];
-        double w = p1 > p0 ? (p - p0) / (p1 - p0) : 0;
-        (int r0, int g0, int b0) = Rgb((string)Diverging[k - 1][1]);
-        (int r1, int g1, int b1) = Rgb((string)Diverging[k][1]);
+        while (k < scale.Length - 1 && (double)scale[k][0] < p) k++;
+        double p0 = (double)scale[k - 1][0], p1 = (double)scale[k][0];
+        double w = p1 > p0 ? Math.Clamp((p - p0) / (p1 - p0), 0, 1) : 0;
+        (int r0, int g0, int b0) = Rgb((string)scale[k - 1][1]);
+        (int r1, int g1, int b1) = Rgb((string)scale[k][1]);
         return $"#{Mix(r0, r1, w):x2}{Mix(g0, g1, w):x2}{Mix(b0, b1, w):x2}";
 
         static int Mix(int a, int b, double w) => (int)Math.Round(a + (b - a) * w);

@@ -5,15 +5,6 @@ namespace RnnLab.Plots.Tests;
 public sealed class NeuronTextTests
 {
     [Fact]
-    public void Diverging_colour_matches_the_heatmap_scale_ends_and_centre()
-    {
-        Assert.Equal("#b2182b", Style.DivergingColor(-1));
-        Assert.Equal("#f7f7f7", Style.DivergingColor(0));
-        Assert.Equal("#2166ac", Style.DivergingColor(1));
-        Assert.Equal("#2166ac", Style.DivergingColor(7));       // clamped
-    }
-
-    [Fact]
     public void Each_token_is_a_coloured_span_with_activation_and_top5_predictions_on_hover()
     {
         var data = Samples.NeuronText();

@@ -78,7 +78,7 @@ public static class CharModelSection
                 {which} reads a line of Romeo's. Each panel is one gate over time (rows are units, columns are the
                 characters read): the **input gate** i decides how much to write, the **forget gate** f how much of the
                 cell state c to keep, the **candidate** g what to write, the **output gate** o how much of c to show as h.
-                Gates live in 0..1; g, c and h in −1..1 (blue positive, red negative).
+                Gates live in 0..1; g, c and h in −1..1 (red positive, blue negative).
                 """)
             .AddChart(Charts.GateActivations(TraceData.Gates(trace)))
             .AddChart(Charts.HiddenStateHeatmap(TraceData.HiddenStates(trace)));
@@ -87,7 +87,7 @@ public static class CharModelSection
         var labels = insideVocabulary.Symbols.Select(c => c.ToString()).ToList();
         report.AddText($"""
                 **One neuron, read like Karpathy's.** Unit {unit} of the same model (the one whose activation varies most on
-                this line) colours each character by its value after reading it (blue positive, red negative). Hover over a
+                this line) colours each character by its value after reading it (red positive, blue negative). Hover over a
                 character to see the model's top-5 guesses for the next one.
                 """)
             .AddHtml(NeuronText.ToHtml(TraceData.NeuronText(trace, unit, labels)));

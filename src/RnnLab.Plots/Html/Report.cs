@@ -11,7 +11,7 @@ namespace RnnLab.Plots.Html;
 /// <code>
 /// new Report("What an LSTM remembers")
 ///     .AddHeading("Hidden state")
-///     .AddText("Each row is one unit; **red** is negative, **blue** positive.")
+///     .AddText("Each row is one unit; **blue** is negative, **red** positive.")
 ///     .AddChart(Charts.HiddenStateHeatmap(data))
 ///     .Save("tour.html");
 /// </code>

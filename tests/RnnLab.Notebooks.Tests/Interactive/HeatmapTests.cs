@@ -45,6 +45,16 @@ public sealed class HeatmapTests
     }
 
     [Fact]
+    public void Signed_data_uses_the_same_colours_as_the_plotly_heatmaps()
+    {
+        // ±2 are the ends of the symmetric scale, 1 is halfway up: the colours of −1, +1 and +0.5 on a tanh heatmap.
+        var cells = Cells(Draw(Tensor.FromArray([-2.0, 1.0, 2.0])));
+        Assert.Equal(RnnLab.Plots.Style.DivergingColor(-1), (string)cells[0].Attribute("fill")!);
+        Assert.Equal(RnnLab.Plots.Style.DivergingColor(0.5), (string)cells[1].Attribute("fill")!);
+        Assert.Equal(RnnLab.Plots.Style.DivergingColor(1), (string)cells[2].Attribute("fill")!);
+    }
+
+    [Fact]
     public void One_signed_data_spans_viridis_from_dark_to_yellow()
     {
         var cells = Cells(Draw(Tensor.FromArray([0.0, 0.5, 1.0])));
