@@ -18,26 +18,30 @@ public sealed class TrainCommand : Command
 
         Tasks:
           char-lm          next-character model on a text (default: tiny Shakespeare)
-          recall           delayed recall: remember the first of --distance symbols
+          recall           delayed recall, the race of lesson 04 and the tour (RecallRace): remember one of
+                           --symbols symbols across --distance distractors drawn from --noise noise tokens
           copy             copy memory (Arjovsky et al. 2016) with a delay of --distance steps
           forecast         next value(s) of a time series: --series weather | airpassengers | stock
 
-        Options:
+        Options ([recall's default] where it differs, the settings of RecallRace):
           --corpus PATH    text file for char-lm (default: tiny Shakespeare via RNNLAB_DATA_DIR / cache / download)
           --cell KIND      lstm | gru | rnn (tanh)                 [lstm]
           --layers N       stacked recurrent layers                 [1]
-          --hidden N       hidden units                             [128]
+          --hidden N       hidden units                             [128; recall 32]
           --bptt N         time steps per sequence (char-lm)        [64]
-          --distance N     memory distance (recall, copy)           [20]
+          --distance N     memory distance: copy's delay, recall's distractors [copy 20; recall 100]
+          --symbols N      symbols to remember (recall; chance 1/N) [4]
+          --noise N        noise tokens the distractors are drawn from (recall; 0: from the symbols) [8]
+          --keep-bias X    LSTM forget-gate / GRU update-gate bias at the start (recall) [4]
           --series NAME    weather | airpassengers | stock (forecast) [weather]
           --window N       input window (forecast)                  [30]
           --horizon N      values predicted at once (forecast)      [1]
           --batch N        sequences per step                       [32]
           --optimizer O    adam | sgd | rmsprop | adagrad           [adam]
-          --lr X           learning rate                            [0.002]
+          --lr X           learning rate                            [0.002; recall 0.003]
           --clip X         clip the global gradient norm (0: off)   [5]
           --steps N        stop after N steps ...
-          --minutes X      ... or after X minutes (default: 1000 steps)
+          --minutes X      ... or after X minutes (default: 1000 steps; recall 300)
           --eval-every N   print validation loss every N steps      [100]
           --save-every N   save checkpoint + resume snapshot        [500]
           --out PATH       checkpoint to write (.safetensors)       [model.safetensors]
@@ -46,8 +50,10 @@ public sealed class TrainCommand : Command
           --seed N         random seed                              [1]
           --threads N      threads for the kernels (same numbers for any count) [all cores]
 
-        Example (the quality benchmark of the README):
+        Examples (the quality benchmark of the README; lesson 04's LSTM, then its tanh RNN):
           rnnlab train char-lm --cell lstm --hidden 128 --batch 32 --bptt 64 --lr 0.002 --clip 5 --minutes 8
+          rnnlab train recall
+          rnnlab train recall --cell rnn --steps 300
         """;
 
     public override int Run(Args args, CliConsole console)
@@ -57,16 +63,21 @@ public sealed class TrainCommand : Command
         string? corpusPath = args.String("corpus");
         string cell = args.Choice("cell", "lstm", "lstm", "gru", "rnn");
         int layers = args.Int("layers", 1, min: 1, max: 8);
-        int hidden = args.Int("hidden", 128, min: 1, max: 4096);
+        var race = new RecallRaceOptions();                                 // recall's defaults: the race of lesson 04
+        bool recall = task == "recall";
+        int hidden = args.Int("hidden", recall ? race.HiddenSize : 128, min: 1, max: 4096);
         int bptt = args.Int("bptt", 64, min: 1, max: 10_000);
-        int distance = args.Int("distance", 20, min: 1, max: 10_000);
+        int distance = args.Int("distance", recall ? race.Distractors : 20, min: 1, max: 10_000);
+        int? symbols = args.String("symbols") is null ? null : args.Int("symbols", race.Symbols, min: 2, max: 1_000);
+        int? noise = args.String("noise") is null ? null : args.Int("noise", race.NoiseSymbols, min: 0, max: 10_000);
+        double? keepBias = args.String("keep-bias") is null ? null : args.Double("keep-bias", race.KeepGateBias, min: -20, max: 20);
         string series = args.Choice("series", "weather", "weather", "airpassengers", "stock");
         int window = args.Int("window", 30, min: 1, max: 10_000);
         int horizon = args.Int("horizon", 1, min: 1, max: 1_000);
-        int batch = args.Int("batch", 32, min: 1, max: 100_000);
+        int batch = args.Int("batch", recall ? race.BatchSize : 32, min: 1, max: 100_000);
         string optimizerName = args.Choice("optimizer", "adam", "adam", "sgd", "rmsprop", "adagrad");
-        double lr = args.Double("lr", 2e-3, min: 0);
-        double clip = args.Double("clip", 5, min: 0);
+        double lr = args.Double("lr", recall ? race.LearningRate : 2e-3, min: 0);
+        double clip = args.Double("clip", recall ? race.ClipGradNorm : 5, min: 0);
         int? steps = args.String("steps") is null ? null : args.Int("steps", 0, min: 1);
         double? minutes = args.String("minutes") is null ? null : args.Double("minutes", 0, min: 0.001);
         int evalEvery = args.Int("eval-every", 100, min: 0);
@@ -78,7 +89,9 @@ public sealed class TrainCommand : Command
         int threads = args.Int("threads", Environment.ProcessorCount, min: 1, max: 1024);
         args.EnsureAllUsed(maxPositional: 1);
         if (task != "char-lm" && corpusPath is not null) throw new UsageException("--corpus is for char-lm only");
-        if (steps is null && minutes is null) steps = 1000;
+        if (!recall && (symbols ?? noise ?? keepBias) is not null)
+            throw new UsageException("--symbols, --noise and --keep-bias are for recall only");
+        if (steps is null && minutes is null) steps = recall ? race.TrainingSteps : 1000;
 
         var kind = cell switch { "gru" => RecurrentKind.Gru, "rnn" => RecurrentKind.RnnTanh, _ => RecurrentKind.Lstm };
         var metadata = new Dictionary<string, string>
@@ -116,14 +129,24 @@ public sealed class TrainCommand : Command
                 .ToList();
             unit = "nats/char";
         }
-        else if (task == "recall")
+        else if (recall)
         {
-            var recall = new DelayedRecall(8, distance);
-            metadata["distance"] = Inv(distance);
-            model = new SequenceModel(kind, recall.VocabularySize, hidden, 8, new Rng(seed), layers);
-            batchAt = s => SequenceBatch.FromTokens(recall.Sample(batch, StepRng(seed, s)), recall.VocabularySize);
-            validation = [SequenceBatch.FromTokens(recall.Sample(512, new Rng(1_000_000)), recall.VocabularySize)];
-            unit = $"nats (no-memory baseline {recall.Baseline.Value:F3})";
+            // The race's own task, model, batches and held-out set: with the defaults this trains lesson 04's LSTM.
+            race = race with
+            {
+                Symbols = symbols ?? race.Symbols, Distractors = distance, NoiseSymbols = noise ?? race.NoiseSymbols,
+                HiddenSize = hidden, BatchSize = batch, LearningRate = lr, ClipGradNorm = clip,
+                KeepGateBias = keepBias ?? race.KeepGateBias, Seed = seed,
+            };
+            var recallTask = RecallRace.NewTask(race);
+            metadata["symbols"] = Inv(recallTask.Symbols);
+            metadata["distance"] = Inv(recallTask.Distractors);
+            metadata["noise"] = Inv(recallTask.NoiseSymbols);
+            metadata["keep_bias"] = Inv(race.KeepGateBias);
+            model = RecallRace.NewModel(kind, recallTask, race, layers);
+            batchAt = s => RecallRace.TrainingBatch(recallTask, race, s - 1);      // TrainingRun counts steps from 1
+            validation = [RecallRace.HeldOut(recallTask, race)];
+            unit = $"nats (no-memory baseline {recallTask.Baseline.Value:F3}, chance accuracy {recallTask.AccuracyBaseline.Value:P0})";
         }
         else if (task == "forecast")
         {

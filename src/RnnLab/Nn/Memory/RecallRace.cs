@@ -111,8 +111,8 @@ public static class RecallRace
         if (options.TrainingSteps < 1 || options.BatchSize < 1 || options.EvalSize < 1 || options.EvalEvery < 1 || options.HiddenSize < 1)
             throw new RnnLabException("RecallRace: TrainingSteps, BatchSize, EvalSize, EvalEvery and HiddenSize must be positive");
         if (options.Kinds is null || options.Kinds.Count == 0) throw new RnnLabException("RecallRace: Kinds is empty; name at least one model");
-        var task = new DelayedRecall(options.Symbols, options.Distractors, options.NoiseSymbols);
-        var held = new[] { Batch(task, options.EvalSize, new Rng(options.Seed ^ 0xE7A1UL)) };
+        var task = NewTask(options);
+        var held = new[] { HeldOut(task, options) };
         var probe = Batch(task, options.BatchSize, new Rng(options.Seed ^ 0x9B0BEUL));
         var runs = new List<RecallRun>();
         foreach (var kind in options.Kinds)
@@ -122,6 +122,46 @@ public static class RecallRace
             runs.Add(run);
         }
         return new RecallRaceResult(task, options, runs);
+    }
+
+    // The pieces below are public so that `rnnlab train recall` trains on exactly this task, model and data.
+
+    /// <summary>The task of the race: K symbols, the distractors, the noise tokens.</summary>
+    public static DelayedRecall NewTask(RecallRaceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new DelayedRecall(options.Symbols, options.Distractors, options.NoiseSymbols);
+    }
+
+    /// <summary>
+    /// A model as the race builds it: <paramref name="kind"/> with <see cref="RecallRaceOptions.HiddenSize"/> units
+    /// per layer, seeded by <see cref="RecallRaceOptions.Seed"/>, the gated cells with their keep-gate bias in every layer.
+    /// </summary>
+    public static SequenceModel NewModel(RecurrentKind kind, DelayedRecall task, RecallRaceOptions options, int layers = 1)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(options);
+        var model = new SequenceModel(kind, task.VocabularySize, options.HiddenSize, task.Symbols, new Rng(options.Seed), layers);
+        if (model.Recurrent is Lstm lstm) lstm.InitForgetGateBias(options.KeepGateBias);
+        if (model.Recurrent is Gru gru) gru.InitUpdateGateBias(options.KeepGateBias);
+        return model;
+    }
+
+    /// <summary>
+    /// The training batch of step <paramref name="step"/> (0 for the first, as <see cref="Trainer.Fit"/> counts): the
+    /// same for every model, from its own generator seeded by the race's seed and the step.
+    /// </summary>
+    public static SequenceBatch TrainingBatch(DelayedRecall task, RecallRaceOptions options, int step)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Batch(task, options.BatchSize, new Rng(options.Seed * 1_000_003UL + (ulong)step));
+    }
+
+    /// <summary>The <see cref="RecallRaceOptions.EvalSize"/> held-out sequences every model is evaluated on.</summary>
+    public static SequenceBatch HeldOut(DelayedRecall task, RecallRaceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Batch(task, options.EvalSize, new Rng(options.Seed ^ 0xE7A1UL));
     }
 
     public static string Name(RecurrentKind kind) => kind switch
@@ -153,16 +193,13 @@ public static class RecallRace
 
     private static RecallRun RunOne(RecurrentKind kind, DelayedRecall task, RecallRaceOptions o, SequenceBatch[] held, SequenceBatch probe)
     {
-        var model = new SequenceModel(kind, task.VocabularySize, o.HiddenSize, task.Symbols, new Rng(o.Seed));
-        if (model.Recurrent is Lstm lstm) lstm.InitForgetGateBias(o.KeepGateBias);
-        if (model.Recurrent is Gru gru) gru.InitUpdateGateBias(o.KeepGateBias);
+        var model = NewModel(kind, task, o);
         var gradientAtStart = InputGradient(model, probe);
         var trainer = new Trainer(model, new Adam(model.Parameters(), learningRate: o.LearningRate),
             new TrainerOptions { ClipGradNorm = o.ClipGradNorm, EvalEvery = o.EvalEvery, TargetAccuracy = o.StopAtAccuracy, Seed = o.Seed });
         var accuracy = new List<(int, double)> { (0, trainer.Evaluate(held).Accuracy!.Value) };
         var clock = Stopwatch.StartNew();
-        // The same batches for every model: batch s comes from its own generator, seeded by the race's seed and s.
-        var result = trainer.Fit(step => Batch(task, o.BatchSize, new Rng(o.Seed * 1_000_003UL + (ulong)step)), o.TrainingSteps, held);
+        var result = trainer.Fit(step => TrainingBatch(task, o, step), o.TrainingSteps, held);
         var elapsed = clock.Elapsed;
         accuracy.AddRange(result.Evaluations.Select(e => (e.Step, e.Evaluation.Accuracy!.Value)));
         if (result.Diverged) throw new RnnLabException($"RecallRace: {Name(kind)} diverged: {result.Message}");
