@@ -182,7 +182,7 @@ public sealed partial class Tensor
         "Detach() any state you carry from one backward to the next (as truncated BPTT does), " +
         "or call the first Backward(retainGraph: true) if you really need to go through it twice.");
 
-    private static void CheckFinite(double[] values, string what, Tensor[] inputs)
+    internal static void CheckFinite(double[] values, string what, Tensor[] inputs)
     {
         foreach (double v in values)
         {

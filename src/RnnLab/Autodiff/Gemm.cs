@@ -26,19 +26,33 @@ internal static class Gemm
 {
     private const int Mr = 4, Nr = 8, Kc = 256;   // micro-kernel rows, columns; K block
 
-    public static void Run(bool transA, bool transB, int m, int n, int k, double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset)
+    /// <summary>
+    /// C += op(A) · op(B). <paramref name="denseA"/>: never take the sparse path for A (for a hidden state or a gradient,
+    /// which are dense in practice), so that the arithmetic of each element does not depend on which other rows are in
+    /// the call: a recurrent layer that runs a few batch rows per thread then gets the bits of one call over all rows.
+    /// </summary>
+    public static void Run(bool transA, bool transB, int m, int n, int k, double[] a, int aOffset, double[] b, int bOffset, double[] c, int cOffset,
+                           bool denseA = false)
     {
         if (m == 0 || n == 0 || k == 0) return;
         // op(A)[i, p] = a[aOffset + i·ars + p·acs];  op(B)[p, j] = b[bOffset + p·brs + j·bcs]
         var opA = new Operand(a, aOffset, transA ? 1 : k, transA ? m : 1);
         var opB = new Operand(b, bOffset, transB ? 1 : n, transB ? k : 1);
 
-        if (IsSparse(a, aOffset, m * k)) { Sparse(m, n, k, opA, opB, c, cOffset); return; }
+        if (!denseA && IsSparse(a, aOffset, m * k)) { Sparse(m, n, k, opA, opB, c, cOffset); return; }
         if (IsSparse(b, bOffset, k * n)) { SparseB(m, n, k, opA, opB, c, cOffset); return; }
         if (m < Mr) { Small(transA, transB, m, n, k, opA, opB, c, cOffset); return; }
         if (k < Mr && !transB) { SmallK(m, n, k, opA, opB, c, cOffset); return; }
         Blocked(m, n, k, opA, opB, c, cOffset);
     }
+
+    /// <summary>
+    /// True when C = A · op(B) from C = 0, computed in calls of any number of rows ≥ <paramref name="rowsPerCall"/>,
+    /// gives every element the same bits: the blocked and sparse paths (the only ones taken from 4 rows up) both sum an
+    /// element's products in p order starting from zero (a zero of A adds exactly nothing), as long as K fits one
+    /// K block. The small path (fewer than 4 rows: dot products with partial sums) sums differently.
+    /// </summary>
+    public static bool SameSumsForAnyRows(int rowsPerCall, int k) => rowsPerCall >= Mr && k <= Kc;
 
     /// <summary>A matrix operand read through strides: element [r, q] is Data[Offset + r·RowStride + q·ColStride].</summary>
     private readonly record struct Operand(double[] Data, int Offset, int RowStride, int ColStride)
@@ -69,18 +83,25 @@ internal static class Gemm
         return true;
     }
 
-    // C[i, :] += Σ_{p: A[i,p] ≠ 0} A[i, p] · op(B)[p, :]   — one pass over A, one row AXPY per non-zero.
-    private static void Sparse(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    // C[i, :] += Σ_{p: A[i,p] ≠ 0} A[i, p] · op(B)[p, :]   — one pass over A, one row AXPY per non-zero; rows split over
+    // threads (a whole sequence's one-hot inputs times W_ihᵀ is thousands of row gathers).
+    private static void Sparse(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset) =>
+        Parallelism.For(m, k + 2L * n, new SparseRows(a, b, c, cOffset, n, k));
+
+    private readonly struct SparseRows(Operand a, Operand b, double[] c, int cOffset, int n, int k) : IRangeBody
     {
-        for (int i = 0; i < m; i++)
+        public void Run(int i0, int i1)
         {
-            var ci = c.AsSpan(cOffset + i * n, n);
-            for (int p = 0; p < k; p++)
+            for (int i = i0; i < i1; i++)
             {
-                double aip = a[i, p];
-                if (aip == 0) continue;
-                if (b.ColStride == 1) Axpy(aip, b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
-                else for (int j = 0; j < n; j++) ci[j] = Math.FusedMultiplyAdd(aip, b[p, j], ci[j]);
+                var ci = c.AsSpan(cOffset + i * n, n);
+                for (int p = 0; p < k; p++)
+                {
+                    double aip = a[i, p];
+                    if (aip == 0) continue;
+                    if (b.ColStride == 1) Axpy(aip, b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
+                    else for (int j = 0; j < n; j++) ci[j] = Math.FusedMultiplyAdd(aip, b[p, j], ci[j]);
+                }
             }
         }
     }

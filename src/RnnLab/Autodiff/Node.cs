@@ -13,6 +13,12 @@ internal sealed class Node(string op, Tensor[] outputs, Tensor[] inputs, Action 
     public Action? Backward { get; private set; } = backward;
     public bool Freed => Backward is null;
 
+    /// <summary>
+    /// Adds outputs made after the forward (a sequence op's step tensors, materialised when a user first reads them), so
+    /// that ops on them run before this node and their gradients reach its backward. Not after the node was freed.
+    /// </summary>
+    public void AddOutputs(Tensor[] outputs) => Outputs = [.. Outputs, .. outputs];
+
     /// <summary>True when a gradient reached at least one output (otherwise there is nothing to propagate).</summary>
     public bool HasOutputGrad
     {

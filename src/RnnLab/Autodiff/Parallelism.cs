@@ -18,6 +18,14 @@ public static class Parallelism
             : throw new RnnLabException($"Parallelism.MaxThreads: must be at least 1, got {value}");
     }
 
+    // True on a thread while it runs a chunk of a region (always on the kernel workers). A region opened there runs
+    // serially on that thread: the other threads are busy with their own chunks, so splitting again would only
+    // oversubscribe the cores (a recurrent layer runs each thread's batch rows through all time steps in one region,
+    // and the small products inside it must not fan out again).
+    [ThreadStatic] private static bool _inRegion;
+
+    internal static bool InRegion { get => _inRegion; set => _inRegion = value; }
+
     /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) in contiguous chunks, in parallel when worth it.</summary>
     internal static void For(int count, long workPerItem, Action<int, int> body)
     {
@@ -44,13 +52,18 @@ public static class Parallelism
     // Chunk c covers items [count·c/chunks, count·(c+1)/chunks). The calling thread runs chunk 0 and the kernel workers
     // the others. A training step opens hundreds of such regions of 0.1–1 ms each; the workers stay awake between them
     // (see KernelWorkers), because waking a sleeping thread costs tens of microseconds each time. When the workers are
-    // already busy (a region inside a region, or kernels called from several threads at once) the region goes to the
-    // .NET thread pool instead. Either way every chunk is the same, so the results are too.
+    // already busy (kernels called from several threads at once) the region goes to the .NET thread pool instead.
+    // Either way every chunk is the same, so the results are too. A region inside a region runs serially (see _inRegion).
     private static void RunChunks(int count, int chunks, Action<int, int> body)
     {
         if (!KernelWorkers.TryRun(count, chunks, body))
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
-                body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
+            {
+                bool outer = _inRegion;
+                _inRegion = true;
+                try { body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)); }
+                finally { _inRegion = outer; }
+            });
     }
 
     // How many chunks to split `count` items into: one per thread at most, and at least 2^16 multiply-adds (say) per chunk,
@@ -58,6 +71,7 @@ public static class Parallelism
     private static int Chunks(int count, long workPerItem)
     {
         const long minWorkPerChunk = 1 << 16;
+        if (_inRegion) return 1;
         return (int)Math.Min(Math.Min(MaxThreads, count), Math.Max(1, count * workPerItem / minWorkPerChunk));
     }
 }
@@ -69,7 +83,8 @@ internal interface IRangeBody
 }
 
 /// <summary>
-/// Background threads that run the chunks of one parallel region at a time. After a chunk a worker spins for
+/// Background threads that run the chunks of one parallel region at a time (a region inside a region never gets here:
+/// it runs serially on the thread that opened it). After a chunk a worker spins for
 /// <see cref="SpinTime"/> waiting for the next one before it goes to sleep, so back-to-back regions (the gate pass,
 /// then the products, then the next time step) do not pay a thread wake-up each.
 /// </summary>
@@ -90,8 +105,10 @@ internal static class KernelWorkers
             for (int c = 1; c < chunks; c++)
                 workers[c - 1].Post(body, (int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks));
             Exception? first = null;
+            Parallelism.InRegion = true;
             try { body(0, (int)((long)count / chunks)); }
             catch (Exception e) { first = e; }
+            finally { Parallelism.InRegion = false; }
             for (int c = 1; c < chunks; c++)
                 first ??= workers[c - 1].WaitDone();
             if (first is not null) ExceptionDispatchInfo.Capture(first).Throw();
@@ -143,6 +160,7 @@ internal static class KernelWorkers
 
         private void Loop()
         {
+            Parallelism.InRegion = true;   // a worker only ever runs chunks of a region
             while (true)
             {
                 WaitForWork();

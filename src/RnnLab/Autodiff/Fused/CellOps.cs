@@ -18,11 +18,22 @@ internal static class CellOps
 
     public static void Return(double[] buffer) => ArrayPool<double>.Shared.Return(buffer);
 
-    /// <summary>z += x W_ihᵀ (when <paramref name="h"/> is null) or z += h W_hhᵀ: [B, G·H] pre-activations without biases.</summary>
+    /// <summary>z += x W_ihᵀ: [B, G·H] pre-activations without biases.</summary>
     public static void Project(Tensor input /* [B, K] */, Tensor weight /* [G·H, K] */, double[] z)
     {
         int batch = input.Shape[0], k = input.Shape[1], gates = weight.Shape[0];
         Gemm.Run(false, true, batch, gates, k, input.Data, 0, weight.Data, 0, z, 0);
+    }
+
+    /// <summary>
+    /// z += h W_hhᵀ for <paramref name="rows"/> rows of h from <paramref name="hOffset"/> into z from <paramref name="zOffset"/>,
+    /// h taken as dense (see <see cref="Gemm.Run"/>): a sequence layer running a few batch rows per thread gets the bits
+    /// of a cell step over the whole batch.
+    /// </summary>
+    public static void ProjectHidden(int rows, double[] h, int hOffset, Tensor wHh /* [G·H, H] */, double[] z, int zOffset)
+    {
+        int gates = wHh.Shape[0], hidden = wHh.Shape[1];
+        Gemm.Run(false, true, rows, gates, hidden, h, hOffset, wHh.Data, 0, z, zOffset, denseA: true);
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal static class GruCellOp
         var gh = TapeBuffers.Rent(batch * gates);                // [B, 3H], kept: backward needs gh_n
         Array.Clear(gh);
         CellOps.Project(x, wIh, gi);                             // gi = x W_ihᵀ
-        CellOps.Project(h, wHh, gh);                             // gh = h W_hhᵀ
+        CellOps.ProjectHidden(batch, h.Data, 0, wHh, gh, 0);    // gh = h W_hhᵀ
         var rT = new double[batch * hidden]; var zT = new double[batch * hidden];
         var nT = new double[batch * hidden]; var hT = new double[batch * hidden];
         double[] hPrev = h.Data, bi = bIh.Data, bh = bHh.Data;

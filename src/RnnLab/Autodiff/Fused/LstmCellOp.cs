@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnLab.Autodiff;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal static class LstmCellOp
         int batch = x.Shape[0], hidden = h.Shape[1], gates = 4 * hidden;
         var z = CellOps.Rent(batch, gates);                                           // [B, 4H]
         CellOps.Project(x, wIh, z);                                                   // z  = x W_ihᵀ
-        CellOps.Project(h, wHh, z);                                                   // z += h W_hhᵀ
+        CellOps.ProjectHidden(batch, h.Data, 0, wHh, z, 0);                           // z += h W_hhᵀ
 
         var iT = Uninitialized(batch * hidden); var fT = Uninitialized(batch * hidden);   // every value is written below
         var gT = Uninitialized(batch * hidden); var oT = Uninitialized(batch * hidden);
@@ -36,12 +38,7 @@ internal static class LstmCellOp
                 for (int j = 0; j < hidden; j++)
                 {
                     int q = r + j;
-                    double i = CellOps.Sigmoid(z[zr + j] + (bi[j] + bh[j]));
-                    double f = CellOps.Sigmoid(z[zr + hidden + j] + (bi[hidden + j] + bh[hidden + j]));
-                    double g = Math.Tanh(z[zr + 2 * hidden + j] + (bi[2 * hidden + j] + bh[2 * hidden + j]));
-                    double o = CellOps.Sigmoid(z[zr + 3 * hidden + j] + (bi[3 * hidden + j] + bh[3 * hidden + j]));
-                    double cNew = f * cPrev[q] + i * g;                                // c' = f ⊙ c + i ⊙ g
-                    double tc = Math.Tanh(cNew);
+                    var (i, f, g, o, cNew, tc) = Unit(z, zr, j, hidden, bi, bh, cPrev[q]);
                     iT[q] = i; fT[q] = f; gT[q] = g; oT[q] = o;
                     cT[q] = cNew; tanhC[q] = tc; hT[q] = o * tc;                        // h' = o ⊙ tanh(c')
                 }
@@ -72,22 +69,11 @@ internal static class LstmCellOp
                     for (int j = 0; j < hidden; j++)
                     {
                         int q = r + j;
-                        double i = iT[q], f = fT[q], g = gT[q], o = oT[q], tc = tanhC[q];
+                        double f = fT[q], o = oT[q], tc = tanhC[q];
                         double dh = dH?[q] ?? 0;
                         double dc = dC[q] += dh * o * (1 - tc * tc);                   // dc' += dh ⊙ o ⊙ (1 − tanh² c')
-                        double di = dc * g;                                            // ∂c'/∂i = g
-                        if (dI is not null) di = dI[q] += di;
-                        double df = dc * cPrev[q];                                     // ∂c'/∂f = c
-                        if (dF is not null) df = dF[q] += df;
-                        double dg = dc * i;                                            // ∂c'/∂g = i
-                        if (dG is not null) dg = dG[q] += dg;
-                        double dO_ = dh * tc;                                          // ∂h'/∂o = tanh c'
-                        if (dO is not null) dO_ = dO[q] += dO_;
                         if (dCPrev is not null) dCPrev[q] += dc * f;                   // dc = dc' ⊙ f
-                        dz[zr + j] = di * i * (1 - i);                                 // σ' = σ (1 − σ)
-                        dz[zr + hidden + j] = df * f * (1 - f);
-                        dz[zr + 2 * hidden + j] = dg * (1 - g * g);                    // tanh' = 1 − tanh²
-                        dz[zr + 3 * hidden + j] = dO_ * o * (1 - o);
+                        UnitBackward(dh, dc, iT[q], f, gT[q], o, tc, cPrev[q], dI, dF, dG, dO, q, dz, zr, j, hidden);
                     }
                 }
             });
@@ -98,4 +84,43 @@ internal static class LstmCellOp
     }
 
     private static double[] Uninitialized(int length) => GC.AllocateUninitializedArray<double>(length);
+
+    /// <summary>
+    /// Unit j of one row: z[zr + k·H + j] holds gate k's pre-activation without biases; c_prev is c_{t−1}.
+    /// Returns i, f, g, o, c_t and tanh c_t. The sequence op (<see cref="LstmSequenceOp"/>) calls it too: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (double I, double F, double G, double O, double C, double TanhC) Unit(
+        double[] z, int zr, int j, int hidden, double[] bi, double[] bh, double cPrev)
+    {
+        double i = CellOps.Sigmoid(z[zr + j] + (bi[j] + bh[j]));                                          // i = σ(z_i)
+        double f = CellOps.Sigmoid(z[zr + hidden + j] + (bi[hidden + j] + bh[hidden + j]));               // f = σ(z_f)
+        double g = Math.Tanh(z[zr + 2 * hidden + j] + (bi[2 * hidden + j] + bh[2 * hidden + j]));         // g = tanh(z_g)
+        double o = CellOps.Sigmoid(z[zr + 3 * hidden + j] + (bi[3 * hidden + j] + bh[3 * hidden + j]));   // o = σ(z_o)
+        double c = f * cPrev + i * g;                                                                     // c' = f ⊙ c + i ⊙ g
+        return (i, f, g, o, c, Math.Tanh(c));
+    }
+
+    /// <summary>
+    /// ∂L/∂z of unit j of one row into dz[zr + k·H + j], from the totals dh = ∂L/∂h' and dc = ∂L/∂c' (dc already holding
+    /// the path through h'). A gate's own gradient array (given only when another op used that gate) gains this part
+    /// at index q, and its total is what flows on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void UnitBackward(double dh, double dc, double i, double f, double g, double o, double tc, double cPrev,
+                                      double[]? dI, double[]? dF, double[]? dG, double[]? dO, int q, double[] dz, int zr, int j, int hidden)
+    {
+        double di = dc * g;                                            // ∂c'/∂i = g
+        if (dI is not null) di = dI[q] += di;
+        double df = dc * cPrev;                                        // ∂c'/∂f = c
+        if (dF is not null) df = dF[q] += df;
+        double dg = dc * i;                                            // ∂c'/∂g = i
+        if (dG is not null) dg = dG[q] += dg;
+        double dO_ = dh * tc;                                          // ∂h'/∂o = tanh c'
+        if (dO is not null) dO_ = dO[q] += dO_;
+        dz[zr + j] = di * i * (1 - i);                                 // σ' = σ (1 − σ)
+        dz[zr + hidden + j] = df * f * (1 - f);
+        dz[zr + 2 * hidden + j] = dg * (1 - g * g);                    // tanh' = 1 − tanh²
+        dz[zr + 3 * hidden + j] = dO_ * o * (1 - o);
+    }
 }

@@ -18,7 +18,7 @@ internal static class RnnCellOp
         int batch = x.Shape[0], hidden = h.Shape[1];
         var a = new double[batch * hidden];                     // [B, H]
         CellOps.Project(x, wIh, a);                             // a  = x W_ihᵀ
-        CellOps.Project(h, wHh, a);                             // a += h W_hhᵀ
+        CellOps.ProjectHidden(batch, h.Data, 0, wHh, a, 0);    // a += h W_hhᵀ
         var hT = new double[batch * hidden];
         double[] bi = bIh.Data, bh = bHh.Data;
         for (int b = 0; b < batch; b++)

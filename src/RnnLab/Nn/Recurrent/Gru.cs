@@ -20,6 +20,9 @@ public sealed class Gru : RecurrentLayer<GruCell, Tensor, GruStep>
         return new SequenceOutput<GruStep>(output, StackFinal(steps, s => s.H), null, steps);
     }
 
+    protected override (Tensor Output, IReadOnlyList<GruStep> Steps) RunSequence(GruCell cell, Tensor input, Tensor? initial, bool reverse) =>
+        StepByStep(cell, input, initial, reverse);
+
     /// <summary>Update-gate bias for every cell (see <see cref="GruCell.InitUpdateGateBias"/>).</summary>
     public void InitUpdateGateBias(double value) { foreach (var c in Cells) c.InitUpdateGateBias(value); }
 }

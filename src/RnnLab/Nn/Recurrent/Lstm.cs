@@ -23,6 +23,16 @@ public sealed class Lstm : RecurrentLayer<LstmCell, LstmState, LstmStep>
         return new SequenceOutput<LstmStep>(output, StackFinal(steps, s => s.H), StackFinal(steps, s => s.C), steps);
     }
 
+    protected override (Tensor Output, IReadOnlyList<LstmStep> Steps) RunSequence(LstmCell cell, Tensor input, LstmState? initial, bool reverse)
+    {
+        var op = LstmSequenceOp.Forward(input, BatchFirst, reverse, initial?.H, initial?.C, cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh);
+        return (op.Output, new StepList<LstmStep>(op.Output.Shape[BatchFirst ? 1 : 0], t =>
+        {
+            var s = op.Step(t);
+            return new LstmStep(s[0], s[1], s[2], s[3], s[4], s[5]);
+        }));
+    }
+
     /// <summary>Forget-gate bias for every cell (see <see cref="LstmCell.InitForgetGateBias"/>).</summary>
     public void InitForgetGateBias(double value = 1.0) { foreach (var c in Cells) c.InitForgetGateBias(value); }
 }

@@ -11,15 +11,21 @@ namespace RnnLab.Nn;
 ///   for the backward direction "final" means after reading x_0).</item>
 /// <item><c>CN</c>: [L·D, B, H], the final cell state (LSTM only; null otherwise).</item>
 /// <item><c>Steps[layer·D + direction][t]</c>: the cell's step record (gates and all) at time t, in time order for
-///   both directions, so probes can record internals without running the sequence again.</item>
+///   both directions, so probes can record internals without running the sequence again. A record is made when first
+///   read (a training loop that never reads them pays nothing); it behaves as a stepped cell's: a loss on its tensors
+///   reaches the weights, and after Backward() its h's (and c's) Grad is the total ∂L/∂h_t, whether it was read before
+///   or after Backward().</item>
 /// </list>
 /// </summary>
 public sealed record SequenceOutput<TStep>(Tensor Output, Tensor HN, Tensor? CN, IReadOnlyList<IReadOnlyList<TStep>> Steps);
 
 /// <summary>
 /// The machinery shared by <see cref="Rnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> (PyTorch's <c>nn.RNN</c>,
-/// <c>nn.LSTM</c>, <c>nn.GRU</c>): a grid of cells, one per layer and direction, run over time step by step with
-/// the cells' own <c>Step</c>, so a sequence layer and a hand-written loop over its cells give identical numbers.
+/// <c>nn.LSTM</c>, <c>nn.GRU</c>): a grid of cells, one per layer and direction. The LSTM runs each layer and direction
+/// as one fused whole-sequence op (<c>LstmSequenceOp</c>: one tape node, one product for all steps' inputs and one per
+/// weight gradient); the RNN and GRU step their cells with the cells' own <c>Step</c>. Either way a sequence layer and a
+/// hand-written loop over its cells give identical outputs (the same bits); the fused op's gradients differ from the
+/// loop's only by the order of the sums (to rounding, ~1e-15 relative).
 /// Parameters are the cells' tensors under PyTorch's names: <c>weight_ih_l0</c>, <c>weight_hh_l0</c>,
 /// <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, then <c>..._l0_reverse</c> for the backward direction, then <c>_l1</c>, ...
 /// Layer l &gt; 0 reads the previous layer's outputs (both directions concatenated when bidirectional).
@@ -27,7 +33,7 @@ public sealed record SequenceOutput<TStep>(Tensor Output, Tensor HN, Tensor? CN,
 public abstract class RecurrentLayer<TCell, TState, TStep> : Module
     where TCell : RecurrentCell, IRecurrentCell<TState, TStep>
     where TState : class
-    where TStep : ICellStep<TState>
+    where TStep : class, ICellStep<TState>
 {
     public int InputSize { get; }
     public int HiddenSize { get; }
@@ -108,43 +114,56 @@ public abstract class RecurrentLayer<TCell, TState, TStep> : Module
     /// Runs every layer and direction over the sequence. <paramref name="initialState"/>(k) gives the starting state
     /// of cell k = layer·D + direction (null: zeros). Returns the output and the step records.
     /// </summary>
-    protected (Tensor Output, TStep[][] Steps) Run(Tensor input, Func<int, TState?> initialState)
+    protected (Tensor Output, IReadOnlyList<TStep>[] Steps) Run(Tensor input, Func<int, TState?> initialState)
     {
-        var (steps, _) = CheckInput(input);
-        using var packs = PackScope.Open();                                  // W_hhᵀ is packed once per layer, not once per step
-        int timeAxis = BatchFirst ? 1 : 0, d = NumDirections;
-        var xs = new Tensor[steps];                                          // this layer's input, T × [B, I]
-        for (int t = 0; t < steps; t++) xs[t] = input.Select(timeAxis, t);
-        var records = new TStep[NumLayers * d][];
+        CheckInput(input);
+        using var packs = PackScope.Open();                                  // W_ihᵀ is packed once per layer
+        int d = NumDirections;
+        var x = input;                                                       // this layer's input, [T, B, I] or [B, T, I]
+        var records = new IReadOnlyList<TStep>[NumLayers * d];
         for (int layer = 0; layer < NumLayers; layer++)
         {
-            var hs = new Tensor[d][];                                        // per direction, T × [B, H]
+            var outputs = new Tensor[d];                                     // per direction, [T, B, H] or [B, T, H]
             for (int dir = 0; dir < d; dir++)
             {
                 int k = layer * d + dir;
-                var cell = _cells[k];
-                var state = initialState(k);
-                var record = records[k] = new TStep[steps];
-                hs[dir] = new Tensor[steps];
-                for (int i = 0; i < steps; i++)
-                {
-                    int t = dir == 0 ? i : steps - 1 - i;                    // the backward direction reads x_{T−1} first
-                    var step = cell.Step(xs[t], state);
-                    record[t] = step;
-                    hs[dir][t] = step.H;
-                    state = step.State;
-                }
+                (outputs[dir], records[k]) = RunSequence(_cells[k], x, initialState(k), reverse: dir == 1);
             }
-            for (int t = 0; t < steps; t++)                                  // next layer's input: [B, D·H]
-                xs[t] = d == 1 ? hs[0][t] : Tensor.Concat([hs[0][t], hs[1][t]], axis: 1);
+            x = d == 1 ? outputs[0] : Tensor.Concat(outputs, axis: 2);      // next layer's input: [·, ·, D·H]
         }
-        return (Tensor.Stack(xs, axis: timeAxis), records);                  // [T, B, D·H] or [B, T, D·H]
+        return (x, records);
+    }
+
+    /// <summary>
+    /// One layer and direction over the whole sequence <paramref name="input"/> (this layer's layout): the outputs h_t
+    /// ([T, B, H], or [B, T, H] batch first) and the step records in time order. The reverse direction reads x_{T−1} first.
+    /// </summary>
+    protected abstract (Tensor Output, IReadOnlyList<TStep> Steps) RunSequence(TCell cell, Tensor input, TState? initial, bool reverse);
+
+    /// <summary>
+    /// <see cref="RunSequence"/> by stepping the cell with its own <c>Step</c>, one tape node per step.
+    /// </summary>
+    protected (Tensor Output, IReadOnlyList<TStep> Steps) StepByStep(TCell cell, Tensor input, TState? initial, bool reverse)
+    {
+        int timeAxis = BatchFirst ? 1 : 0, steps = input.Shape[timeAxis];
+        var record = new TStep[steps];
+        var hs = new Tensor[steps];
+        var state = initial;
+        for (int i = 0; i < steps; i++)
+        {
+            int t = reverse ? steps - 1 - i : i;
+            var step = cell.Step(input.Select(timeAxis, t), state);
+            record[t] = step;
+            hs[t] = step.H;
+            state = step.State;
+        }
+        return (Tensor.Stack(hs, axis: timeAxis), record);
     }
 
     /// <summary>The final record of cell k: after the last step forward, after step 0 backward.</summary>
-    protected TStep Final(TStep[][] steps, int k) => k % NumDirections == 0 ? steps[k][^1] : steps[k][0];
+    protected TStep Final(IReadOnlyList<TStep>[] steps, int k) => k % NumDirections == 0 ? steps[k][^1] : steps[k][0];
 
     /// <summary>Stacks one [B, H] tensor per cell into [L·D, B, H].</summary>
-    protected Tensor StackFinal(TStep[][] steps, Func<TStep, Tensor> pick) =>
+    protected Tensor StackFinal(IReadOnlyList<TStep>[] steps, Func<TStep, Tensor> pick) =>
         Tensor.Stack(Enumerable.Range(0, steps.Length).Select(k => pick(Final(steps, k))).ToArray(), axis: 0);
 }

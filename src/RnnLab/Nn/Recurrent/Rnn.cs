@@ -24,6 +24,9 @@ public sealed class Rnn : RecurrentLayer<RnnCell, Tensor, RnnStep>
         return new SequenceOutput<RnnStep>(output, StackFinal(steps, s => s.H), null, steps);
     }
 
+    protected override (Tensor Output, IReadOnlyList<RnnStep> Steps) RunSequence(RnnCell cell, Tensor input, Tensor? initial, bool reverse) =>
+        StepByStep(cell, input, initial, reverse);
+
     /// <summary>IRNN initialisation (Le et al. 2015) for every cell: W_hh = gain·I, zero biases.</summary>
     public void InitIdentity(double gain = 1.0) { foreach (var c in Cells) c.InitIdentity(gain); }
 }
