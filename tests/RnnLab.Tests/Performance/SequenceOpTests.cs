@@ -23,7 +23,8 @@ public sealed class SequenceOpTests
         Func<Tensor?, Tensor?, int, TState?> Initial,   // the state the layer starts cell k from, given h0, c0
         Func<TState, Tensor[]> StateParts,              // h (and c): what HN (and CN) stack
         Func<TStep, Tensor[]> StepTensors,              // every tensor of a step record, state quantities first
-        int StateCount)
+        int StateCount,                                 // how many of them have a total gradient (the rest are gates)
+        bool HasCellState = false)
         where TCell : RecurrentCell, IRecurrentCell<TState, TStep> where TState : class where TStep : class, ICellStep<TState>;
 
     private static readonly Kind<LstmCell, LstmState, LstmStep> LstmKind = new(
@@ -33,6 +34,14 @@ public sealed class SequenceOpTests
             : new LstmState(h0?.Select(0, k) ?? Tensor.Zeros(c0!.Shape[1..]), c0?.Select(0, k) ?? Tensor.Zeros(h0!.Shape[1..])),
         s => [s.H, s.C],
         s => [s.H, s.C, s.I, s.F, s.G, s.O],
+        StateCount: 2, HasCellState: true);
+
+    private static Kind<RnnCell, Tensor, RnnStep> RnnKind(Nonlinearity nonlinearity) => new(
+        (i, h, l, bi, bf, rng) => new Rnn(i, h, rng, l, nonlinearity, bi, bf),
+        (layer, x, h0, _) => ((Rnn)layer).Forward(x, h0),
+        (h0, _, k) => h0?.Select(0, k),
+        h => [h],
+        s => [s.H, s.PreActivation],
         StateCount: 2);
 
     /// <summary>One configuration: sizes, layout, initial states, and what the loss covers.</summary>
@@ -58,7 +67,7 @@ public sealed class SequenceOpTests
             : Tensor.Normal(rng, 0, 1, shape);
         var x = c.InputGrad ? Tensor.Parameter(values, "x") : values;
         var h0 = c.WithState ? Tensor.Parameter(Tensor.Normal(rng, 0, 1, c.Layers * d, c.Batch, c.Hidden), "h0") : null;
-        var c0 = c.WithState && kind.StateCount == 2 ? Tensor.Parameter(Tensor.Normal(rng, 0, 1, c.Layers * d, c.Batch, c.Hidden), "c0") : null;
+        var c0 = c.WithState && kind.HasCellState ? Tensor.Parameter(Tensor.Normal(rng, 0, 1, c.Layers * d, c.Batch, c.Hidden), "c0") : null;
 
         Tensor output;
         Tensor[] finals;
@@ -162,11 +171,14 @@ public sealed class SequenceOpTests
         }
     }
 
+    // 2 layers × 2 directions, batch first, given initial states, big enough that the batch is split in 2.
+    private static readonly Setup StackedSetup = new(Batch: 9, Steps: 8, Inputs: 4, Hidden: 16, Layers: 2, Bidirectional: true, BatchFirst: true, WithState: true);
+
     public static TheoryData<Setup> Setups =>
     [
         new(Batch: 1, Steps: 4, Inputs: 3, Hidden: 5),                                                       // batch 1: the small kernels
         new(Batch: 3, Steps: 6, Inputs: 2, Hidden: 3, Layers: 2, WithState: true),                           // fewer than 4 rows: x W_ihᵀ per step
-        new(Batch: 9, Steps: 8, Inputs: 4, Hidden: 16, Layers: 2, Bidirectional: true, BatchFirst: true, WithState: true),  // big enough to split in 2
+        StackedSetup,
         new(Batch: 6, Steps: 5, Inputs: 11, Hidden: 7, BatchFirst: true, OneHot: true, InputGrad: false),    // one-hot: row gathers
         new(Batch: 4, Steps: 4, Inputs: 3, Hidden: 4, InputGrad: false, RetainTwice: true),                 // backward twice
     ];
@@ -181,6 +193,20 @@ public sealed class SequenceOpTests
 
     // Big enough that the batch rows are split over 2 and 3 threads (chunks of 4 and 6 rows: 3 chunks of 3 or 4 rows would change the sums).
     private static readonly Setup SplitSetup = new(Batch: 10, Steps: 8, Inputs: 5, Hidden: 16, Layers: 2, Bidirectional: true, BatchFirst: true, WithState: true);
+
+    [Theory]
+    [MemberData(nameof(Setups))]
+    public void Rnn_layer_equals_its_cells_stepped_by_hand(Setup setup) => AssertLayerEqualsCells(RnnKind(Nonlinearity.Tanh), setup);
+
+    [Fact]
+    public void Relu_rnn_layer_equals_its_cells_stepped_by_hand() =>
+        AssertLayerEqualsCells(RnnKind(Nonlinearity.Relu), StackedSetup);
+
+    [Theory]
+    [InlineData(Nonlinearity.Tanh)]
+    [InlineData(Nonlinearity.Relu)]
+    public void Rnn_layer_gives_the_same_bits_on_one_two_and_three_threads(Nonlinearity nonlinearity) =>
+        AssertSameOnAnyThreadCount(RnnKind(nonlinearity), SplitSetup);
 
     [Fact]
     public void Step_records_read_before_or_after_backward_hold_the_same_gradients()
@@ -259,6 +285,26 @@ public sealed class SequenceOpTests
             var middle = op.Step(1);                                          // h, c, i, f, g, o of step 1
             return Tensor.Concat([op.Output.Reshape(b * t, h), .. middle.Skip(1)], axis: 0);
         }, inputs, seed: 4);
+        Assert.True(result.Passed(1e-6), result.ToString());
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void Rnn_sequence_op_passes_a_gradient_check_with_step_records_in_the_loss(bool batchFirst, bool reverse)
+    {
+        var rng = new Rng(32);
+        int b = 2, t = 3, i = 2, h = 3;
+        Tensor[] inputs =
+        [
+            Tensor.Uniform(rng, -1, 1, batchFirst ? [b, t, i] : [t, b, i]), Tensor.Uniform(rng, -1, 1, b, h),
+            Tensor.Uniform(rng, -1, 1, h, i), Tensor.Uniform(rng, -1, 1, h, h), Tensor.Uniform(rng, -1, 1, h), Tensor.Uniform(rng, -1, 1, h),
+        ];
+        var result = GradCheck.Check(ts =>
+        {
+            var op = RnnSequenceOp.Forward(ts[0], batchFirst, reverse, ts[1], ts[2], ts[3], ts[4], ts[5], relu: false);
+            return Tensor.Concat([op.Output.Reshape(b * t, h), op.Step(1)[1]], axis: 0);   // and step 1's pre-activation
+        }, inputs, seed: 5);
         Assert.True(result.Passed(1e-6), result.ToString());
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnLab.Autodiff;
 
 /// <summary>
@@ -26,7 +28,7 @@ internal static class RnnCellOp
             {
                 int q = b * hidden + j;
                 a[q] += bi[j] + bh[j];
-                hT[q] = relu ? new ReluOp().F(a[q]) : Math.Tanh(a[q]);
+                hT[q] = Activate(a[q], relu);
             }
 
         int[] shape = [batch, hidden];                          // one shape array for both outputs
@@ -38,11 +40,18 @@ internal static class RnnCellOp
             double[] da = aOut.GradBuffer();                    // ∂L/∂a [B, H], left total as the composed ops leave it
             for (int q = 0; q < batch * hidden; q++)
             {
-                double slope = relu ? new ReluOp().Dfdx(a[q], hT[q]) : 1 - hT[q] * hT[q];   // φ'(a): [a > 0] or 1 − tanh² a
-                da[q] += (dH?[q] ?? 0) * slope;
+                da[q] += (dH?[q] ?? 0) * Slope(a[q], hT[q], relu);
             }
             CellOps.Backward(da, da, x, h, wIh, wHh, bIh, bHh);
         });
         return (hOut, aOut);
     }
+
+    /// <summary>h = φ(a): tanh(a) or max(0, a). The sequence op (<see cref="RnnSequenceOp"/>) calls it too: the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Activate(double a, bool relu) => relu ? new ReluOp().F(a) : Math.Tanh(a);
+
+    /// <summary>φ'(a) from a and h = φ(a): [a &gt; 0] for ReLU, 1 − tanh² a = 1 − h² for tanh.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Slope(double a, double h, bool relu) => relu ? new ReluOp().Dfdx(a, h) : 1 - h * h;
 }

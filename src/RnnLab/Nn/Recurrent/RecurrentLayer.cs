@@ -21,9 +21,9 @@ public sealed record SequenceOutput<TStep>(Tensor Output, Tensor HN, Tensor? CN,
 
 /// <summary>
 /// The machinery shared by <see cref="Rnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> (PyTorch's <c>nn.RNN</c>,
-/// <c>nn.LSTM</c>, <c>nn.GRU</c>): a grid of cells, one per layer and direction. The LSTM runs each layer and direction
-/// as one fused whole-sequence op (<c>LstmSequenceOp</c>: one tape node, one product for all steps' inputs and one per
-/// weight gradient); the RNN and GRU step their cells with the cells' own <c>Step</c>. Either way a sequence layer and a
+/// <c>nn.LSTM</c>, <c>nn.GRU</c>): a grid of cells, one per layer and direction. The LSTM and the RNN run each layer and
+/// direction as one fused whole-sequence op (<c>LstmSequenceOp</c>, <c>RnnSequenceOp</c>: one tape node, one product for
+/// all steps' inputs and one per weight gradient); the GRU steps its cells with the cells' own <c>Step</c>. Either way a sequence layer and a
 /// hand-written loop over its cells give identical outputs (the same bits); the fused op's gradients differ from the
 /// loop's only by the order of the sums (to rounding, ~1e-15 relative).
 /// Parameters are the cells' tensors under PyTorch's names: <c>weight_ih_l0</c>, <c>weight_hh_l0</c>,

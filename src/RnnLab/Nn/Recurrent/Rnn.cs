@@ -24,8 +24,16 @@ public sealed class Rnn : RecurrentLayer<RnnCell, Tensor, RnnStep>
         return new SequenceOutput<RnnStep>(output, StackFinal(steps, s => s.H), null, steps);
     }
 
-    protected override (Tensor Output, IReadOnlyList<RnnStep> Steps) RunSequence(RnnCell cell, Tensor input, Tensor? initial, bool reverse) =>
-        StepByStep(cell, input, initial, reverse);
+    protected override (Tensor Output, IReadOnlyList<RnnStep> Steps) RunSequence(RnnCell cell, Tensor input, Tensor? initial, bool reverse)
+    {
+        var op = RnnSequenceOp.Forward(input, BatchFirst, reverse, initial, cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh,
+                                       relu: Nonlinearity == Nonlinearity.Relu);
+        return (op.Output, new StepList<RnnStep>(op.Output.Shape[BatchFirst ? 1 : 0], t =>
+        {
+            var s = op.Step(t);
+            return new RnnStep(s[0], s[1]);
+        }));
+    }
 
     /// <summary>IRNN initialisation (Le et al. 2015) for every cell: W_hh = gain·I, zero biases.</summary>
     public void InitIdentity(double gain = 1.0) { foreach (var c in Cells) c.InitIdentity(gain); }
