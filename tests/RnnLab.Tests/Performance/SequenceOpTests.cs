@@ -36,6 +36,14 @@ public sealed class SequenceOpTests
         s => [s.H, s.C, s.I, s.F, s.G, s.O],
         StateCount: 2, HasCellState: true);
 
+    private static readonly Kind<GruCell, Tensor, GruStep> GruKind = new(
+        (i, h, l, bi, bf, rng) => new Gru(i, h, rng, l, bi, bf),
+        (layer, x, h0, _) => ((Gru)layer).Forward(x, h0),
+        (h0, _, k) => h0?.Select(0, k),
+        h => [h],
+        s => [s.H, s.R, s.Z, s.N],
+        StateCount: 1);
+
     private static Kind<RnnCell, Tensor, RnnStep> RnnKind(Nonlinearity nonlinearity) => new(
         (i, h, l, bi, bf, rng) => new Rnn(i, h, rng, l, nonlinearity, bi, bf),
         (layer, x, h0, _) => ((Rnn)layer).Forward(x, h0),
@@ -196,6 +204,13 @@ public sealed class SequenceOpTests
 
     [Theory]
     [MemberData(nameof(Setups))]
+    public void Gru_layer_equals_its_cells_stepped_by_hand(Setup setup) => AssertLayerEqualsCells(GruKind, setup);
+
+    [Fact]
+    public void Gru_layer_gives_the_same_bits_on_one_two_and_three_threads() => AssertSameOnAnyThreadCount(GruKind, SplitSetup);
+
+    [Theory]
+    [MemberData(nameof(Setups))]
     public void Rnn_layer_equals_its_cells_stepped_by_hand(Setup setup) => AssertLayerEqualsCells(RnnKind(Nonlinearity.Tanh), setup);
 
     [Fact]
@@ -285,6 +300,26 @@ public sealed class SequenceOpTests
             var middle = op.Step(1);                                          // h, c, i, f, g, o of step 1
             return Tensor.Concat([op.Output.Reshape(b * t, h), .. middle.Skip(1)], axis: 0);
         }, inputs, seed: 4);
+        Assert.True(result.Passed(1e-6), result.ToString());
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void Gru_sequence_op_passes_a_gradient_check_with_step_records_in_the_loss(bool batchFirst, bool reverse)
+    {
+        var rng = new Rng(33);
+        int b = 2, t = 3, i = 2, h = 3;
+        Tensor[] inputs =
+        [
+            Tensor.Uniform(rng, -1, 1, batchFirst ? [b, t, i] : [t, b, i]), Tensor.Uniform(rng, -1, 1, b, h),
+            Tensor.Uniform(rng, -1, 1, 3 * h, i), Tensor.Uniform(rng, -1, 1, 3 * h, h), Tensor.Uniform(rng, -1, 1, 3 * h), Tensor.Uniform(rng, -1, 1, 3 * h),
+        ];
+        var result = GradCheck.Check(ts =>
+        {
+            var op = GruSequenceOp.Forward(ts[0], batchFirst, reverse, ts[1], ts[2], ts[3], ts[4], ts[5]);
+            return Tensor.Concat([op.Output.Reshape(b * t, h), .. op.Step(1).Skip(1)], axis: 0);   // and step 1's r, z, n
+        }, inputs, seed: 6);
         Assert.True(result.Passed(1e-6), result.ToString());
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnLab.Autodiff;
 
 /// <summary>
@@ -32,13 +34,9 @@ internal static class GruCellOp
                 int g = b * gates, row = b * hidden;
                 for (int j = 0; j < hidden; j++)
                 {
-                    int q = row + j, jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
-                    gh[jr] += bh[j]; gh[jz] += bh[hidden + j]; gh[jn] += bh[2 * hidden + j];
-                    double r = CellOps.Sigmoid(gi[jr] + bi[j] + gh[jr]);                        // r = σ(gi_r + gh_r)
-                    double z = CellOps.Sigmoid(gi[jz] + bi[hidden + j] + gh[jz]);               // z = σ(gi_z + gh_z)
-                    double n = Math.Tanh(gi[jn] + bi[2 * hidden + j] + r * gh[jn]);             // n = tanh(gi_n + r ⊙ gh_n)
-                    rT[q] = r; zT[q] = z; nT[q] = n;
-                    hT[q] = (1 - z) * n + z * hPrev[q];                                          // h' = (1 − z) ⊙ n + z ⊙ h
+                    int q = row + j;
+                    var (r, z, n, hNew) = Unit(gi, gh, g, j, hidden, bi, bh, hPrev[q]);
+                    rT[q] = r; zT[q] = z; nT[q] = n; hT[q] = hNew;
                 }
             }
         });
@@ -61,19 +59,10 @@ internal static class GruCellOp
                     int g = b * gates, row = b * hidden;
                     for (int j = 0; j < hidden; j++)
                     {
-                        int q = row + j, jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
-                        double r = rT[q], z = zT[q], n = nT[q], dh = dH?[q] ?? 0;
-                        double dn = dh * (1 - z);                         // ∂h'/∂n = 1 − z
-                        if (dN is not null) dn = dN[q] += dn;
-                        double dz = dh * (hPrev[q] - n);                  // ∂h'/∂z = h − n
-                        if (dZ is not null) dz = dZ[q] += dz;
+                        int q = row + j;
+                        double z = zT[q], dh = dH?[q] ?? 0;
                         if (dHPrev is not null) dHPrev[q] += dh * z;      // ∂h'/∂h = z (plus the path through gh, below)
-                        double dan = dn * (1 - n * n);                    // through tanh
-                        double dr = dan * gh[jn];                         // ∂(r ⊙ gh_n)/∂r = gh_n
-                        if (dR is not null) dr = dR[q] += dr;
-                        double dar = dr * r * (1 - r), daz = dz * z * (1 - z);
-                        dgi[jr] = dar; dgi[jz] = daz; dgi[jn] = dan;
-                        dgh[jr] = dar; dgh[jz] = daz; dgh[jn] = dan * r;  // ∂(r ⊙ gh_n)/∂gh_n = r
+                        UnitBackward(dh, rT[q], z, nT[q], hPrev[q], gh[g + 2 * hidden + j], dR, dZ, dN, q, dgi, dgh, g, j, hidden);
                     }
                 }
             });
@@ -82,5 +71,44 @@ internal static class GruCellOp
             CellOps.Return(dgh);
         }, release: () => TapeBuffers.Return(gh));
         return (hOut, rOut, zOut, nOut);
+    }
+
+    /// <summary>
+    /// Unit j of one row: gi[g + k·H + j] and gh[g + k·H + j] hold gate k's x W_ihᵀ and h W_hhᵀ without biases; gh gains
+    /// b_hh (backward reads gh_n + b_hn). Returns r, z, n and h'. The sequence op (<see cref="GruSequenceOp"/>) calls it
+    /// too: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (double R, double Z, double N, double H) Unit(double[] gi, double[] gh, int g, int j, int hidden,
+                                                                 double[] bi, double[] bh, double hPrev)
+    {
+        int jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
+        gh[jr] += bh[j]; gh[jz] += bh[hidden + j]; gh[jn] += bh[2 * hidden + j];
+        double r = CellOps.Sigmoid(gi[jr] + bi[j] + gh[jr]);                        // r = σ(gi_r + gh_r)
+        double z = CellOps.Sigmoid(gi[jz] + bi[hidden + j] + gh[jz]);               // z = σ(gi_z + gh_z)
+        double n = Math.Tanh(gi[jn] + bi[2 * hidden + j] + r * gh[jn]);             // n = tanh(gi_n + r ⊙ gh_n)
+        return (r, z, n, (1 - z) * n + z * hPrev);                                  // h' = (1 − z) ⊙ n + z ⊙ h
+    }
+
+    /// <summary>
+    /// ∂L/∂gi and ∂L/∂gh of unit j of one row (at g + k·H + j) from the total dh = ∂L/∂h'; gh_n is gh's candidate entry
+    /// (with b_hn). A gate's own gradient array (given only when another op used that gate) gains this part at index q,
+    /// and its total is what flows on. The direct path ∂h'/∂h = z is the caller's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void UnitBackward(double dh, double r, double z, double n, double hPrev, double ghN,
+                                      double[]? dR, double[]? dZ, double[]? dN, int q, double[] dgi, double[] dgh, int g, int j, int hidden)
+    {
+        int jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
+        double dn = dh * (1 - z);                         // ∂h'/∂n = 1 − z
+        if (dN is not null) dn = dN[q] += dn;
+        double dz = dh * (hPrev - n);                     // ∂h'/∂z = h − n
+        if (dZ is not null) dz = dZ[q] += dz;
+        double dan = dn * (1 - n * n);                    // through tanh
+        double dr = dan * ghN;                            // ∂(r ⊙ gh_n)/∂r = gh_n
+        if (dR is not null) dr = dR[q] += dr;
+        double dar = dr * r * (1 - r), daz = dz * z * (1 - z);
+        dgi[jr] = dar; dgi[jz] = daz; dgi[jn] = dan;
+        dgh[jr] = dar; dgh[jz] = daz; dgh[jn] = dan * r;  // ∂(r ⊙ gh_n)/∂gh_n = r
     }
 }

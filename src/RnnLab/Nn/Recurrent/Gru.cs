@@ -20,8 +20,15 @@ public sealed class Gru : RecurrentLayer<GruCell, Tensor, GruStep>
         return new SequenceOutput<GruStep>(output, StackFinal(steps, s => s.H), null, steps);
     }
 
-    protected override (Tensor Output, IReadOnlyList<GruStep> Steps) RunSequence(GruCell cell, Tensor input, Tensor? initial, bool reverse) =>
-        StepByStep(cell, input, initial, reverse);
+    protected override (Tensor Output, IReadOnlyList<GruStep> Steps) RunSequence(GruCell cell, Tensor input, Tensor? initial, bool reverse)
+    {
+        var op = GruSequenceOp.Forward(input, BatchFirst, reverse, initial, cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh);
+        return (op.Output, new StepList<GruStep>(op.Output.Shape[BatchFirst ? 1 : 0], t =>
+        {
+            var s = op.Step(t);
+            return new GruStep(s[0], s[1], s[2], s[3]);
+        }));
+    }
 
     /// <summary>Update-gate bias for every cell (see <see cref="GruCell.InitUpdateGateBias"/>).</summary>
     public void InitUpdateGateBias(double value) { foreach (var c in Cells) c.InitUpdateGateBias(value); }

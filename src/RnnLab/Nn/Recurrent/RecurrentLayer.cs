@@ -21,11 +21,11 @@ public sealed record SequenceOutput<TStep>(Tensor Output, Tensor HN, Tensor? CN,
 
 /// <summary>
 /// The machinery shared by <see cref="Rnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> (PyTorch's <c>nn.RNN</c>,
-/// <c>nn.LSTM</c>, <c>nn.GRU</c>): a grid of cells, one per layer and direction. The LSTM and the RNN run each layer and
-/// direction as one fused whole-sequence op (<c>LstmSequenceOp</c>, <c>RnnSequenceOp</c>: one tape node, one product for
-/// all steps' inputs and one per weight gradient); the GRU steps its cells with the cells' own <c>Step</c>. Either way a sequence layer and a
-/// hand-written loop over its cells give identical outputs (the same bits); the fused op's gradients differ from the
-/// loop's only by the order of the sums (to rounding, ~1e-15 relative).
+/// <c>nn.LSTM</c>, <c>nn.GRU</c>): a grid of cells, one per layer and direction, each run over the whole sequence as one
+/// fused op (<c>LstmSequenceOp</c>, <c>GruSequenceOp</c>, <c>RnnSequenceOp</c>: one tape node, one product for all steps'
+/// inputs and one per weight gradient, as cuDNN does). A sequence layer and a hand-written loop over its cells' own
+/// <c>Step</c> give the same outputs, h_n, c_n and step records, bit for bit; their gradients differ only by the order
+/// of the sums (to rounding, ~1e-15 relative).
 /// Parameters are the cells' tensors under PyTorch's names: <c>weight_ih_l0</c>, <c>weight_hh_l0</c>,
 /// <c>bias_ih_l0</c>, <c>bias_hh_l0</c>, then <c>..._l0_reverse</c> for the backward direction, then <c>_l1</c>, ...
 /// Layer l &gt; 0 reads the previous layer's outputs (both directions concatenated when bidirectional).
@@ -139,26 +139,6 @@ public abstract class RecurrentLayer<TCell, TState, TStep> : Module
     /// ([T, B, H], or [B, T, H] batch first) and the step records in time order. The reverse direction reads x_{T−1} first.
     /// </summary>
     protected abstract (Tensor Output, IReadOnlyList<TStep> Steps) RunSequence(TCell cell, Tensor input, TState? initial, bool reverse);
-
-    /// <summary>
-    /// <see cref="RunSequence"/> by stepping the cell with its own <c>Step</c>, one tape node per step.
-    /// </summary>
-    protected (Tensor Output, IReadOnlyList<TStep> Steps) StepByStep(TCell cell, Tensor input, TState? initial, bool reverse)
-    {
-        int timeAxis = BatchFirst ? 1 : 0, steps = input.Shape[timeAxis];
-        var record = new TStep[steps];
-        var hs = new Tensor[steps];
-        var state = initial;
-        for (int i = 0; i < steps; i++)
-        {
-            int t = reverse ? steps - 1 - i : i;
-            var step = cell.Step(input.Select(timeAxis, t), state);
-            record[t] = step;
-            hs[t] = step.H;
-            state = step.State;
-        }
-        return (Tensor.Stack(hs, axis: timeAxis), record);
-    }
 
     /// <summary>The final record of cell k: after the last step forward, after step 0 backward.</summary>
     protected TStep Final(IReadOnlyList<TStep>[] steps, int k) => k % NumDirections == 0 ? steps[k][^1] : steps[k][0];
