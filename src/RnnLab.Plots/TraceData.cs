@@ -27,7 +27,7 @@ public static class TraceData
         var l = PickLayer(trace, sequence, layer, reverse);
         return new GateActivationData(GateSeriesOf(trace.Kind, l, sequence)
             ?? throw new RnnLabException("TraceData.Gates: this trace is of a vanilla RNN, which has no gates; probe an LSTM or GRU."),
-            Tokens(trace), $"{trace.Kind} gate activations over time");
+            Tokens(trace), $"{CellName(trace.Kind)} gate activations over time");
     }
 
     /// <summary>‖∂L/∂h_t‖ per step of one layer, named <paramref name="model"/>, for overlaying several models.</summary>
@@ -52,8 +52,11 @@ public static class TraceData
             sources = data.SourceTokens;
         }
         return new ScrubberData(Tokens(trace), UnitsByTime(l.H, sequence), GateSeriesOf(trace.Kind, l, sequence), weights, sources,
-            $"{trace.Kind}, step through time");
+            $"{CellName(trace.Kind)}, step through time");
     }
+
+    /// <summary>The cell's name as the lessons write it, for titles: RNN, LSTM, GRU.</summary>
+    private static string CellName(CellKind kind) => kind switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
 
     /// <summary>An attention map as chart data (keys are the source, queries the target).</summary>
     public static AttentionData Attention(AttentionMap map)

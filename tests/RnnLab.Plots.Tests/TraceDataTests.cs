@@ -23,6 +23,7 @@ public sealed class TraceDataTests
         int steps = Text.Length - 1;
 
         var gates = new ChartJson(Charts.GateActivations(TraceData.Gates(trace)));
+        Assert.Equal("LSTM gate activations over time", gates.Title);
         Assert.Equal(["i (input)", "f (forget)", "g (candidate)", "o (output)", "c (cell state)"], gates.Traces.Select(t => t.GetProperty("name").GetString()));
         Assert.Equal(layer.Gate("f").Values[4][0][2], ChartJson.Numbers(gates.Trace(1).GetProperty("z")[2])[4]);
         Assert.Equal(layer.C![7][0][5], ChartJson.Numbers(gates.Trace(4).GetProperty("z")[5])[7]);

@@ -74,6 +74,43 @@ public sealed class NotebookCell(int index, JsonObject json)
     public int ChartCount => HtmlOutputs.Count(h => h.Contains("renderPlotly", StringComparison.Ordinal))
         + HtmlOutputs.Sum(h => Occurrences(h, "class=\"rnnlab-heatmap\""));
 
+    /// <summary>
+    /// Charts a learner would see without a title: Plotly charts whose layout has no <c>title.text</c>, and SVG
+    /// heatmaps drawn without a title (described by their position, e.g. "plotly chart 2 of the cell").
+    /// </summary>
+    public IEnumerable<string> UntitledCharts
+    {
+        get
+        {
+            var html = HtmlOutputs.ToArray();
+            for (int k = 0; k < html.Length; k++)
+            {
+                if (html[k].Contains("renderPlotly", StringComparison.Ordinal) && string.IsNullOrWhiteSpace(PlotlyTitle(html[k])))
+                    yield return $"plotly chart in output {k + 1}";
+                string[] svgs = html[k].Split("class=\"rnnlab-heatmap\"")[1..];
+                for (int s = 0; s < svgs.Length; s++)
+                {
+                    // Show.Heatmap draws its title as the one bold text, before the first cell.
+                    int rect = svgs[s].IndexOf("<rect", StringComparison.Ordinal);
+                    int bold = svgs[s].IndexOf("font-weight=\"bold\"", StringComparison.Ordinal);
+                    if (bold < 0 || (rect >= 0 && bold > rect)) yield return $"SVG heatmap {s + 1} in output {k + 1}";
+                }
+            }
+        }
+    }
+
+    /// <summary>The <c>layout.title.text</c> of the Plotly chart in this output, or null.</summary>
+    internal static string? PlotlyTitle(string html)
+    {
+        const string marker = "var layout = ";
+        int at = html.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(html[(at + marker.Length)..]));
+        using var layout = JsonDocument.ParseValue(ref reader);     // reads the one object literal and stops
+        return layout.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.Object
+            && title.TryGetProperty("text", out var text) ? text.GetString() : null;
+    }
+
     public int PassedChecks => HtmlOutputs.Sum(h => Occurrences(h, "data-rnnlab-check=\"pass\""));
     public int FailedChecks => HtmlOutputs.Sum(h => Occurrences(h, "data-rnnlab-check=\"fail\""));
 

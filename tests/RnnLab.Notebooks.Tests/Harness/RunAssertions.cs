@@ -6,8 +6,9 @@ namespace RnnLab.Notebooks.Tests.Harness;
 public static class RunAssertions
 {
     /// <summary>
-    /// No cell failed, every cell that declares charts drew them, and every check box outside the
-    /// exercise check cells (the notebook's own "is everything wired" checks) is green.
+    /// No cell failed, every cell that declares charts drew them, every chart has a title saying what is
+    /// plotted, and every check box outside the exercise check cells (the notebook's own "is everything
+    /// wired" checks) is green.
     /// </summary>
     public static void RanCleanly(NotebookRun run)
     {
@@ -19,6 +20,8 @@ public static class RunAssertions
                 problems.Append($"--- {cell.Describe()}\n>>> error: {error}\n");
             if (cell.ChartCount < cell.ExpectedCharts)
                 problems.Append($"--- {cell.Describe()}\n>>> drew {cell.ChartCount} chart(s), expected {cell.ExpectedCharts}\n");
+            foreach (string chart in cell.UntitledCharts)
+                problems.Append($"--- {cell.Describe()}\n>>> the {chart} has no title; give it one that says what is plotted\n");
             if (cell.CheckId is null && cell.FailedChecks > 0)
                 problems.Append($"--- {cell.Describe()}\n>>> a check that must always pass failed:\n{string.Join("\n", cell.HtmlOutputs)}\n");
         }
