@@ -131,26 +131,41 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(batch);
         _model.Train();
-        _optimizer.ZeroGrad();
-        var run = _options.Bptt.Run(_model, batch.Inputs, null, _rng);
-        var loss = batch.Loss(run.Output);
+        return Update(_optimizer, _parameters, () => batch.Loss(_options.Bptt.Run(_model, batch.Inputs, null, _rng).Output),
+                      step, _options.ClipGradNorm, _options.ClipGradValue);
+    }
+
+    /// <summary>
+    /// One update of any model from a loss it computes: zero the gradients, compute the loss, backward, clip, and let the
+    /// optimiser step, unless the loss or the gradient norm is NaN or infinite (then the step is skipped and the message
+    /// says what to try). <see cref="TrainStep"/> does this for sequence models; models of another shape (a memory
+    /// network, a transformer) call it with their own loss. Returns the loss, the pre-clip gradient norm, and the message.
+    /// </summary>
+    public static (double Loss, double GradNorm, string? Failure) Update(Optimizer optimizer, IReadOnlyList<Tensor> parameters,
+        Func<Tensor> computeLoss, int step, double? clipGradNorm = null, double? clipGradValue = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(computeLoss);
+        optimizer.ZeroGrad();
+        var loss = computeLoss();
         double value = loss.Item();
         loss.Backward();
-        double norm = _options.ClipGradNorm is double max ? GradClip.ClipGradNorm(_parameters, max) : GradClip.GradNorm(_parameters);
-        if (!double.IsFinite(value)) return (value, norm, Diverged(step, "loss", value, norm));
-        if (!double.IsFinite(norm)) return (value, norm, Diverged(step, "gradient norm", norm, norm));
-        if (_options.ClipGradValue is double clip) GradClip.ClipGradValue(_parameters, clip);
-        _optimizer.Step();
+        double norm = clipGradNorm is double max ? GradClip.ClipGradNorm(parameters, max) : GradClip.GradNorm(parameters);
+        if (!double.IsFinite(value)) return (value, norm, Diverged(step, "loss", value, norm, clipGradNorm, optimizer));
+        if (!double.IsFinite(norm)) return (value, norm, Diverged(step, "gradient norm", norm, norm, clipGradNorm, optimizer));
+        if (clipGradValue is double clip) GradClip.ClipGradValue(parameters, clip);
+        optimizer.Step();
         return (value, norm, null);
     }
 
-    private string Diverged(int step, string what, double value, double norm)
+    private static string Diverged(int step, string what, double value, double norm, double? clipGradNorm, Optimizer optimizer)
     {
-        string clipNow = _options.ClipGradNorm is double c ? string.Create(CultureInfo.InvariantCulture, $"it is {c} now") : "it is off now";
+        string clipNow = clipGradNorm is double c ? string.Create(CultureInfo.InvariantCulture, $"it is {c} now") : "it is off now";
         return string.Create(CultureInfo.InvariantCulture,
             $"Training stopped at step {step}: the {what} became {(double.IsNaN(value) ? "NaN" : "infinite")} (gradient norm {norm:G4}). " +
             $"The gradients exploded; the last update was not applied. Try clipping the gradient norm (TrainerOptions.ClipGradNorm = 1 to 5; {clipNow}) " +
-            $"or a smaller learning rate (now {_optimizer.LearningRate:G4}).");
+            $"or a smaller learning rate (now {optimizer.LearningRate:G4}).");
     }
 
     /// <summary>Mean loss and accuracy over <paramref name="batches"/>, without recording gradients, in evaluation mode.</summary>

@@ -71,6 +71,43 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Update_with_the_models_own_loss_is_the_step_Fit_takes()
+    {
+        // The same model, data and optimiser trained twice: through Fit, and through Trainer.Update with the loss written
+        // out by hand (as MemoryLesson and SelfAttentionVsRecurrence do). Same weights, bit for bit.
+        var batches = Enumerable.Range(0, 6).Select(i => RecallBatch(new Rng(10 + (ulong)i), 8, delay: 4)).ToArray();
+        var viaFit = new SequenceModel(RecurrentKind.Lstm, 2, 6, 2, new Rng(5));
+        new Trainer(viaFit, new Adam(viaFit.Parameters(), 0.01), new TrainerOptions { ClipGradNorm = 0.5 }).Fit(s => batches[s], steps: 6);
+
+        var viaUpdate = new SequenceModel(RecurrentKind.Lstm, 2, 6, 2, new Rng(5));
+        var adam = new Adam(viaUpdate.Parameters(), 0.01);
+        var parameters = viaUpdate.Parameters().ToList();
+        for (int s = 0; s < 6; s++)
+        {
+            var batch = batches[s];
+            var (loss, norm, failure) = Trainer.Update(adam, parameters, () => batch.Loss(viaUpdate.Forward(batch.Inputs).Output), s + 1, clipGradNorm: 0.5);
+            Assert.Null(failure);
+            Assert.True(double.IsFinite(loss) && norm > 0);
+        }
+        foreach (var (name, weight) in viaFit.StateDict())
+            Assert.Equal(weight.Data, viaUpdate.StateDict()[name].Data);
+    }
+
+    [Fact]
+    public void Update_skips_the_step_on_a_NaN_loss_and_says_what_to_try()
+    {
+        var model = new SequenceModel(RecurrentKind.Gru, 2, 4, 2, new Rng(2));
+        var before = model.Parameters().SelectMany(p => p.Data).ToArray();
+        var batch = RecallBatch(new Rng(1), 4);
+        batch.Inputs[1, 0, 0] = double.NaN;
+        var (_, _, failure) = Trainer.Update(new Adam(model.Parameters()), model.Parameters().ToList(),
+                                             () => batch.Loss(model.Forward(batch.Inputs).Output), step: 3);
+        Assert.StartsWith("Training stopped at step 3: the loss became NaN", failure);
+        Assert.Contains("it is off now", failure);
+        Assert.Equal(before, model.Parameters().SelectMany(p => p.Data));
+    }
+
+    [Fact]
     public void Epochs_truncated_bptt_clipping_and_regression_run_deterministically()
     {
         TrainingResult Run()

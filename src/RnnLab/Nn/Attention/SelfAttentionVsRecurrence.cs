@@ -116,21 +116,21 @@ public static class SelfAttentionVsRecurrence
     private static Tensor LstmLoss(SequenceModel model, TokenBatch batch, int vocabulary) =>
         SequenceLoss.CrossEntropy(model.Forward(batch.InputOneHot(vocabulary)).Output, batch.Targets);   // [T, B, V]
 
+    // Adam through the trainer's update step (clip the gradient norm at 5, stop on NaN). The transformer is not a sequence
+    // model (IRecurrentModel: it reads token ids batch-first), so both models train with the same explicit loop.
     private static CharModelRun Fit(string name, Module model, Func<TokenBatch, Tensor> loss, int[] train, TokenBatch valid,
                                     CharModelOptions options, Rng data)
     {
         var optimizer = new Adam(model.Parameters(), options.LearningRate);
+        var parameters = model.Parameters().ToList();
         var losses = new List<double>();
         var clock = Stopwatch.StartNew();
-        for (int step = 0; step < options.TrainingSteps; step++)
+        for (int step = 1; step <= options.TrainingSteps; step++)
         {
             var batch = LanguageModelBatches.RandomWindows(train, options.BatchSize, options.Steps, data);
-            optimizer.ZeroGrad();
-            var l = loss(batch);
-            l.Backward();
-            GradClip.ClipGradNorm(model.Parameters(), 5);
-            optimizer.Step();
-            losses.Add(l.Item());
+            var (l, _, failure) = Trainer.Update(optimizer, parameters, () => loss(batch), step, clipGradNorm: 5);
+            if (failure is not null) throw new RnnLabException($"SelfAttentionVsRecurrence ({name}): {failure}");
+            losses.Add(l);
         }
         var elapsed = clock.Elapsed;
         double validLoss;

@@ -115,7 +115,10 @@ public static class MemoryLesson
         }, progress);
     }
 
-    // Adam on fresh stories each step; held-out accuracy on EvalSize stories drawn from a separate stream.
+    // Adam on fresh stories each step, through the trainer's update step (clip the gradient norm at 5, stop on NaN);
+    // held-out accuracy on EvalSize stories drawn from a separate stream. The models are not sequence models
+    // (IRecurrentModel: the memory network reads bags of words, the LSTM answers once at the end), so Trainer.Fit's
+    // batches do not fit them; Trainer.Update is the same update it makes.
     private static MemoryTrainingResult<TModel> Fit<TModel>(MemoryOptions options, Rng rng, TModel model,
         Func<IReadOnlyList<Story>, (Tensor Logits, int[] Answers)> run, IProgress<(int, double)>? progress) where TModel : Module
     {
@@ -126,19 +129,20 @@ public static class MemoryLesson
         var evalRng = rng.Fork();
         var test = Enumerable.Range(0, options.EvalSize).Select(_ => task.Sample(evalRng)).ToArray();
         var optimizer = new Adam(model.Parameters(), options.LearningRate);
+        var parameters = model.Parameters().ToList();
         var losses = new List<double>();
         var clock = Stopwatch.StartNew();
         for (int step = 1; step <= options.TrainingSteps; step++)
         {
             var stories = Enumerable.Range(0, options.BatchSize).Select(_ => task.Sample(data)).ToArray();
-            optimizer.ZeroGrad();
-            var (logits, answers) = run(stories);
-            var loss = Tensor.CrossEntropy(logits, answers);
-            loss.Backward();
-            GradClip.ClipGradNorm(model.Parameters(), 5);
-            optimizer.Step();
-            losses.Add(loss.Item());
-            progress?.Report((step, loss.Item()));
+            var (loss, _, failure) = Trainer.Update(optimizer, parameters, () =>
+            {
+                var (logits, answers) = run(stories);
+                return Tensor.CrossEntropy(logits, answers);
+            }, step, clipGradNorm: 5);
+            if (failure is not null) throw new RnnLabException($"MemoryLesson: {failure}");
+            losses.Add(loss);
+            progress?.Report((step, loss));
         }
         var elapsed = clock.Elapsed;
         double correct = 0;
