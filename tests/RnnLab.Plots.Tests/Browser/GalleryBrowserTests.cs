@@ -8,7 +8,7 @@ namespace RnnLab.Plots.Tests.Browser;
 public sealed class GalleryBrowserTests(BrowserFixture fixture)
 {
     internal static Report Gallery() => new Report("RnnLab chart gallery")
-        .AddText("Every chart RnnLab draws, from small deterministic examples. Red is negative, blue positive; gates run 0..1; gradients use a log scale.")
+        .AddText("Every chart RnnLab draws, from small deterministic examples. Blue is negative, red positive; gates run 0..1; gradients use a log scale.")
         .AddHeading("Hidden state")
         .AddChart(Charts.HiddenStateHeatmap(new StateHeatmapData(Samples.RnnStates(), Samples.Text)))
         .AddHeading("Gates")
