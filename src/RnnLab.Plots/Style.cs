@@ -8,7 +8,8 @@ namespace RnnLab.Plots;
 /// <item>signed quantities (hidden states, candidate g / n, cell states, any signed matrix in a notebook) use
 ///   ONE <b>diverging</b> scale, <see cref="Diverging"/>, centred at 0: <b>blue is negative, white is zero,
 ///   red is positive</b> ("warm = more", matplotlib's RdBu_r); tanh-valued ones are fixed to −1..1;</item>
-/// <item>gates (sigmoid outputs i, f, o, r, z, attention weights) use a <b>sequential</b> scale fixed to 0..1;</item>
+/// <item>gates (sigmoid outputs i, f, o, r, z, attention weights) use a <b>sequential</b> grey scale fixed to 0..1
+///   (white closed, black open): no hue, so a gate is never mistaken for a sign;</item>
 /// <item>gradient magnitudes use a <b>log</b> axis, because they vanish or explode geometrically.</item>
 /// </list>
 /// </summary>
@@ -25,10 +26,13 @@ public static class Style
         [0.6, "#fddbc7"], [0.75, "#f4a582"], [0.9, "#d6604d"], [1.0, "#b2182b"],
     ];
 
-    /// <summary>White to dark green-blue (ColorBrewer GnBu-like), 0 = closed gate, 1 = open gate.</summary>
+    /// <summary>
+    /// White to black (ColorBrewer Greys), 0 = closed gate, 1 = open gate (and attention weight 0 to 1, as in Bahdanau et
+    /// al.'s alignment figures). Grey rather than a hue, because blue and red already mean the sign.
+    /// </summary>
     public static readonly object[][] Sequential =
     [
-        [0.0, "#f7fcf0"], [0.25, "#ccebc5"], [0.5, "#7bccc4"], [0.75, "#2b8cbe"], [1.0, "#084081"],
+        [0.0, "#ffffff"], [0.25, "#d9d9d9"], [0.5, "#969696"], [0.75, "#525252"], [1.0, "#000000"],
     ];
 
     /// <summary>Dark to bright (Viridis), for unsigned magnitudes (connectivity, ‖∂h/∂x‖ on a log scale; one-signed matrices).</summary>

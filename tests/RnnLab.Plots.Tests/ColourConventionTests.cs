@@ -60,11 +60,14 @@ public sealed class ColourConventionTests
     }
 
     [Fact]
-    public void Unsigned_gates_keep_a_sequential_scale()
+    public void Gates_get_a_grey_sequential_scale_so_no_gate_colour_reads_as_a_sign()
     {
         var gates = new ChartJson(Charts.GateActivations(new GateActivationData(Samples.LstmGates(), Samples.Text)));
         var sigmoid = gates.Layout.GetProperty("coloraxis");
-        Assert.NotEqual(DivergingStops, Stops(sigmoid.GetProperty("colorscale")));
+        var stops = Stops(sigmoid.GetProperty("colorscale"));
+        Assert.All(stops, s => { var (r, g, b) = Rgb(s[1]); Assert.True(r == g && g == b, $"{s[1]} is not a grey"); });
+        Assert.Equal("#ffffff", stops[0][1]);                    // closed gate: white
         Assert.Equal(0.0, sigmoid.GetProperty("cmin").GetDouble());
+        Assert.Equal(1.0, sigmoid.GetProperty("cmax").GetDouble());
     }
 }
