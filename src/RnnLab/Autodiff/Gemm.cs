@@ -47,10 +47,11 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// True when C = A · op(B) from C = 0, computed in calls of any number of rows ≥ <paramref name="rowsPerCall"/>,
-    /// gives every element the same bits: the blocked and sparse paths (the only ones taken from 4 rows up) both sum an
-    /// element's products in p order starting from zero (a zero of A adds exactly nothing), as long as K fits one
-    /// K block. The small path (fewer than 4 rows: dot products with partial sums) sums differently.
+    /// True when C = A · op(B) from C = 0, computed in calls of any number of rows ≥ <paramref name="rowsPerCall"/>
+    /// (a few batch rows, or all of them), gives every element the same bits: the blocked and sparse paths (the only ones
+    /// taken from 4 rows up) both sum an element's products in p order starting from zero (a zero of A adds exactly
+    /// nothing), as long as K fits one K block. The small path (fewer than 4 rows: dot products with partial sums)
+    /// sums differently.
     /// </summary>
     public static bool SameSumsForAnyRows(int rowsPerCall, int k) => rowsPerCall >= Mr && k <= Kc;
 
@@ -84,24 +85,41 @@ internal static class Gemm
     }
 
     // C[i, :] += Σ_{p: A[i,p] ≠ 0} A[i, p] · op(B)[p, :]   — one pass over A, one row AXPY per non-zero; rows split over
-    // threads (a whole sequence's one-hot inputs times W_ihᵀ is thousands of row gathers).
-    private static void Sparse(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset) =>
+    // threads (a whole sequence's one-hot inputs times W_ihᵀ is thousands of row gathers). When op(B) is transposed
+    // (x W_ihᵀ) and there are more rows than twice its K (a one-hot row gathers one column: copying op(B) costs K
+    // columns), op(B) is first copied row-major, so that each non-zero adds a contiguous row instead of gathering a
+    // strided column: the same multiply-adds.
+    private static void Sparse(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    {
+        double[]? rowMajor = null;
+        if (b.ColStride != 1 && m >= 2 * k)
+        {
+            rowMajor = ArrayPool<double>.Shared.Rent(k * n);
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < k; p++) rowMajor[p * n + j] = b[p, j];
+            b = new Operand(rowMajor, 0, n, 1);
+        }
         Parallelism.For(m, k + 2L * n, new SparseRows(a, b, c, cOffset, n, k));
+        if (rowMajor is not null) ArrayPool<double>.Shared.Return(rowMajor);
+    }
 
     private readonly struct SparseRows(Operand a, Operand b, double[] c, int cOffset, int n, int k) : IRangeBody
     {
-        public void Run(int i0, int i1)
+        public void Run(int i0, int i1) => SparseRowRange(i0, i1, a, b, c, cOffset, n, k);
+    }
+
+    // Rows [i0, i1) of Sparse, with the operands as locals (read in the inner loop; a struct's fields would be reloaded).
+    private static void SparseRowRange(int i0, int i1, Operand a, Operand b, double[] c, int cOffset, int n, int k)
+    {
+        for (int i = i0; i < i1; i++)
         {
-            for (int i = i0; i < i1; i++)
+            var ci = c.AsSpan(cOffset + i * n, n);
+            for (int p = 0; p < k; p++)
             {
-                var ci = c.AsSpan(cOffset + i * n, n);
-                for (int p = 0; p < k; p++)
-                {
-                    double aip = a[i, p];
-                    if (aip == 0) continue;
-                    if (b.ColStride == 1) Axpy(aip, b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
-                    else for (int j = 0; j < n; j++) ci[j] = Math.FusedMultiplyAdd(aip, b[p, j], ci[j]);
-                }
+                double aip = a[i, p];
+                if (aip == 0) continue;
+                if (b.ColStride == 1) Axpy(aip, b.Data.AsSpan(b.Offset + p * b.RowStride, n), ci);
+                else for (int j = 0; j < n; j++) ci[j] = Math.FusedMultiplyAdd(aip, b[p, j], ci[j]);
             }
         }
     }
@@ -260,6 +278,7 @@ internal static class Gemm
     // 8 accumulators acc[r][0..7] = Σ_p A[i+r, p] · Bp[p, j..j+8] (fused multiply-add in p order), then C += acc.
     private static unsafe void Panel(int i0, int i1, int n, int n8, int k, double* a, int ars, int acs, double* bp, double* c)
     {
+        if (acs != 1 && i1 - i0 >= Mr) { PanelTransposedA(i0, i1, n, n8, k, a, ars, acs, bp, c); return; }
         var tail = stackalloc double[Nr];
         for (int p0 = 0; p0 < k; p0 += Kc)
         {
@@ -307,6 +326,55 @@ internal static class Gemm
                 }
             }
         }
+    }
+
+    // Panel for a transposed A (a weight gradient dZᵀ H over many rows: A's four values for one p lie together, the next
+    // p a whole row further on). Streaming such an A once per 8-column panel of Bp would touch a new cache line per p
+    // every time; instead, per K block and 4-row block, A's 4 × K-block values are copied together once and every column
+    // panel reads them from there. Each element gets the same fused multiply-adds in the same order as in Panel.
+    private static unsafe void PanelTransposedA(int i0, int i1, int n, int n8, int k, double* a, int ars, int acs, double* bp, double* c)
+    {
+        var tail = stackalloc double[Nr];
+        var ap = stackalloc double[Mr * Kc];                                  // [p − p0][r]: A[i + r, p]
+        int full = i0 + (i1 - i0) / Mr * Mr;
+        for (int p0 = 0; p0 < k; p0 += Kc)
+        {
+            int p1 = Math.Min(k, p0 + Kc);
+            for (int i = i0; i < full; i += Mr)
+            {
+                double* src = a + i * ars + p0 * acs;
+                for (int q = 0; q < p1 - p0; q++, src += acs)
+                {
+                    ap[4 * q] = src[0]; ap[4 * q + 1] = src[ars]; ap[4 * q + 2] = src[2 * ars]; ap[4 * q + 3] = src[3 * ars];
+                }
+                for (int j = 0; j < n8; j += Nr)
+                {
+                    int width = Math.Min(Nr, n - j);
+                    Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
+                                      c20 = default, c21 = default, c30 = default, c31 = default;
+                    double* aq = ap;
+                    double* bq = bp + p0 * n8 + j;
+                    for (int p = p0; p < p1; p++, aq += Mr, bq += n8)
+                    {
+                        var b0 = Vector256.Load(bq);
+                        var b1 = Vector256.Load(bq + 4);
+                        var a0 = Vector256.Create(aq[0]);
+                        c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+                        var a1 = Vector256.Create(aq[1]);
+                        c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                        var a2 = Vector256.Create(aq[2]);
+                        c20 = Vector256.FusedMultiplyAdd(a2, b0, c20); c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+                        var a3 = Vector256.Create(aq[3]);
+                        c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+                    }
+                    AddTo(c + (i + 0) * n + j, width, c00, c01, tail);
+                    AddTo(c + (i + 1) * n + j, width, c10, c11, tail);
+                    AddTo(c + (i + 2) * n + j, width, c20, c21, tail);
+                    AddTo(c + (i + 3) * n + j, width, c30, c31, tail);
+                }
+            }
+        }
+        if (full < i1) Panel(full, i1, n, n8, k, a, ars, acs, bp, c);          // the last one to three rows, one at a time
     }
 
     // c[0..width) += (lo, hi)[0..width)

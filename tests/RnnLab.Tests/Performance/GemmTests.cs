@@ -55,6 +55,23 @@ public sealed class GemmTests
     }
 
     [Fact]
+    public void Many_one_hot_rows_times_a_transposed_matrix_give_the_bits_of_a_column_gather()
+    {
+        const int m = 300, n = 33, k = 20;                             // m ≥ 2k: op(B) is first copied row-major
+        var rng = new Rng(44);
+        var a = Fill(rng, m * k, true, k);
+        var b = Fill(rng, n * k, false, 1);                            // B [n, k], used transposed
+        var c = Fill(rng, m * n, false, 1);
+        var expected = (double[])c.Clone();                            // each non-zero: one multiply-add per element, p in order
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++)
+                if (a[i * k + p] != 0)
+                    for (int j = 0; j < n; j++) expected[i * n + j] = Math.FusedMultiplyAdd(a[i * k + p], b[j * k + p], expected[i * n + j]);
+        Gemm.Run(false, true, m, n, k, a, 0, b, 0, c, 0);
+        Assert.Equal(expected, c);
+    }
+
+    [Fact]
     public void Weight_gradients_with_one_to_three_terms_per_element_match_the_triple_loop()
     {
         var rng = new Rng(11);

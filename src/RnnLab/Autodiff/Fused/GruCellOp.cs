@@ -35,7 +35,7 @@ internal static class GruCellOp
                 for (int j = 0; j < hidden; j++)
                 {
                     int q = row + j;
-                    var (r, z, n, hNew) = Unit(gi, gh, g, j, hidden, bi, bh, hPrev[q]);
+                    var (r, z, n, hNew) = Unit(gi, g, gh, g, j, hidden, bi, bh, hPrev[q]);
                     rT[q] = r; zT[q] = z; nT[q] = n; hT[q] = hNew;
                 }
             }
@@ -74,19 +74,19 @@ internal static class GruCellOp
     }
 
     /// <summary>
-    /// Unit j of one row: gi[g + k·H + j] and gh[g + k·H + j] hold gate k's x W_ihᵀ and h W_hhᵀ without biases; gh gains
+    /// Unit j of one row: gi[gio + k·H + j] and gh[g + k·H + j] hold gate k's x W_ihᵀ and h W_hhᵀ without biases; gh gains
     /// b_hh (backward reads gh_n + b_hn). Returns r, z, n and h'. The sequence op (<see cref="GruSequenceOp"/>) calls it
     /// too: the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (double R, double Z, double N, double H) Unit(double[] gi, double[] gh, int g, int j, int hidden,
+    internal static (double R, double Z, double N, double H) Unit(double[] gi, int gio, double[] gh, int g, int j, int hidden,
                                                                  double[] bi, double[] bh, double hPrev)
     {
         int jr = g + j, jz = g + hidden + j, jn = g + 2 * hidden + j;
         gh[jr] += bh[j]; gh[jz] += bh[hidden + j]; gh[jn] += bh[2 * hidden + j];
-        double r = CellOps.Sigmoid(gi[jr] + bi[j] + gh[jr]);                        // r = σ(gi_r + gh_r)
-        double z = CellOps.Sigmoid(gi[jz] + bi[hidden + j] + gh[jz]);               // z = σ(gi_z + gh_z)
-        double n = Math.Tanh(gi[jn] + bi[2 * hidden + j] + r * gh[jn]);             // n = tanh(gi_n + r ⊙ gh_n)
+        double r = CellOps.Sigmoid(gi[gio + j] + bi[j] + gh[jr]);                               // r = σ(gi_r + gh_r)
+        double z = CellOps.Sigmoid(gi[gio + hidden + j] + bi[hidden + j] + gh[jz]);             // z = σ(gi_z + gh_z)
+        double n = Math.Tanh(gi[gio + 2 * hidden + j] + bi[2 * hidden + j] + r * gh[jn]);       // n = tanh(gi_n + r ⊙ gh_n)
         return (r, z, n, (1 - z) * n + z * hPrev);                                  // h' = (1 − z) ⊙ n + z ⊙ h
     }
 

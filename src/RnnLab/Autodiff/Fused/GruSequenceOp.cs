@@ -5,8 +5,8 @@ namespace RnnLab.Autodiff;
 /// Per step it computes what <see cref="GruCellOp"/> computes (the same <see cref="GruCellOp.Unit"/> on the same
 /// products), so the values are those of stepping the cell; see <see cref="SequenceOp"/> for the rest.
 /// <code>
-///   GI = X W_ihᵀ                                   [T·B, 3H], once
-///   per step:  gh_s = h_{s−1} W_hhᵀ + b_hh;  r, z = σ(gi_s + b_ih + gh_s) (their blocks);  n = tanh(gi_n + b_in + r ⊙ gh_n)
+///   per step:  gi_s = x_s W_ihᵀ                                        [B, 3H]
+///              gh_s = h_{s−1} W_hhᵀ + b_hh;  r, z = σ(gi_s + b_ih + gh_s) (their blocks);  n = tanh(gi_n + b_in + r ⊙ gh_n)
 ///              h_s = (1 − z) ⊙ n + z ⊙ h_{s−1}
 ///   backward, per step from the last:  dh_s = dY_s + dh_{s+1} ⊙ z_{s+1} + dGH_{s+1} W_hh
 ///   then once:  dW_hh += dGHᵀ H_prev,  dW_ih += dGIᵀ X,  db_ih += Σ dGI,  db_hh += Σ dGH,  dX = dGI W_ih
@@ -16,15 +16,14 @@ namespace RnnLab.Autodiff;
 /// </summary>
 internal sealed class GruSequenceOp : SequenceOp
 {
-    private readonly double[] _gates;   // [T·B, 3H]: first x W_ihᵀ, then (in place) the gates r, z, n; the step records read it
+    private readonly double[] _gates;   // [T·B, 3H]: the gates r, z, n; the step records read it
     private readonly double[] _gh;      // [T·B, 3H]: h_{s−1} W_hhᵀ + b_hh, for backward (gh_n)
 
     private GruSequenceOp(Tensor x, bool batchFirst, bool reverse, Tensor? h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh)
         : base("Gru", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 1)
     {
-        _gates = new double[T * B * G];
+        _gates = GC.AllocateUninitializedArray<double>(T * B * G);
         _gh = Scratch(T * B * G);
-        Array.Clear(_gh);
     }
 
     /// <summary>
@@ -35,7 +34,6 @@ internal sealed class GruSequenceOp : SequenceOp
                                         Tensor wIh /* [3H, I] */, Tensor wHh /* [3H, H] */, Tensor bIh /* [3H] */, Tensor bHh /* [3H] */)
     {
         var op = new GruSequenceOp(x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh);
-        op.ProjectInputs(op._gates);                                                  // gi = x W_ihᵀ, every step at once
         op.ForChunks(op.ForwardRows);
         op.Record([x, .. Given(h0), wIh, wHh, bIh, bHh], op._gates);
         return op;
@@ -49,22 +47,26 @@ internal sealed class GruSequenceOp : SequenceOp
         using var packs = PackScope.Open();                                           // W_hhᵀ packed once for these rows
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, gh = _gh;
         int step = B * H;
+        var gi = CellOps.Rent(b1 - b0, G);                                           // gi_s for these rows [rows, 3H], reused every step
         for (int s = 0; s < T; s++)
         {
             int t = Time(s);
+            ProjectInput(s, b0, b1, gi, 0);                                           // gi_s = x_s W_ihᵀ
+            Array.Clear(gh, (s * B + b0) * G, (b1 - b0) * G);
             CellOps.ProjectHidden(b1 - b0, hs, (s * B + b0) * H, WHh, gh, (s * B + b0) * G);   // gh_s = h_{s−1} W_hhᵀ
             for (int b = b0; b < b1; b++)
             {
                 int zr = (s * B + b) * G, r = (s * B + b) * H, yr = RowY(t, b) * H;
                 for (int j = 0; j < H; j++)
                 {
-                    var (rg, z, n, h) = GruCellOp.Unit(gates, gh, zr, j, H, bi, bh, hs[r + j]);
+                    var (rg, z, n, h) = GruCellOp.Unit(gi, (b - b0) * G, gh, zr, j, H, bi, bh, hs[r + j]);
                     gates[zr + j] = rg; gates[zr + H + j] = z; gates[zr + 2 * H + j] = n;
                     y[yr + j] = h;
                     hs[r + step + j] = h;                                              // the state step s + 1 reads
                 }
             }
         }
+        CellOps.Return(gi);
     }
 
     protected override Tensor[] MakeStep(int s, int t)

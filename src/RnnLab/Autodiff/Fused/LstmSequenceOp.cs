@@ -5,8 +5,7 @@ namespace RnnLab.Autodiff;
 /// Per step s it computes exactly what <see cref="LstmCellOp"/> computes (the same <see cref="LstmCellOp.Unit"/> on the
 /// same pre-activations), so the values are those of stepping the cell; see <see cref="SequenceOp"/> for the rest.
 /// <code>
-///   Z = X W_ihᵀ                                    [T·B, 4H], once
-///   per step:  z_s = Z_s + h_{s−1} W_hhᵀ;  i, f, g, o = σ, σ, tanh, σ(z_s + b_ih + b_hh)
+///   per step:  z_s = x_s W_ihᵀ + h_{s−1} W_hhᵀ;  i, f, g, o = σ, σ, tanh, σ(z_s + b_ih + b_hh)     [B, 4H]
 ///              c_s = f ⊙ c_{s−1} + i ⊙ g;   h_s = o ⊙ tanh(c_s)
 ///   backward, per step from the last:  dh_s = dY_s + dZ_{s+1} W_hh,  dc_s = dh_s ⊙ o ⊙ (1 − tanh² c_s) + dc_{s+1} ⊙ f_{s+1}
 ///   then once:  dW_hh += dZᵀ H_prev,  dW_ih += dZᵀ X,  db += Σ dZ,  dX = dZ W_ih
@@ -17,7 +16,7 @@ namespace RnnLab.Autodiff;
 internal sealed class LstmSequenceOp : SequenceOp
 {
     private readonly Tensor? _c0;
-    private readonly double[] _gates;   // [T·B, 4H]: first z, then (in place) the gates i, f, g, o; the step records read it
+    private readonly double[] _gates;   // [T·B, 4H]: the gates i, f, g, o; the step records read it
     private readonly double[] _c;       // [T·B, H]: c_s; the step records read it
     private readonly double[] _tanhC;   // [T·B, H]: tanh c_s, for backward only
 
@@ -26,7 +25,7 @@ internal sealed class LstmSequenceOp : SequenceOp
         : base("Lstm", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 2)
     {
         _c0 = c0;
-        _gates = new double[T * B * G];
+        _gates = GC.AllocateUninitializedArray<double>(T * B * G);
         _c = GC.AllocateUninitializedArray<double>(T * B * H);
         _tanhC = Scratch(T * B * H);
     }
@@ -39,7 +38,6 @@ internal sealed class LstmSequenceOp : SequenceOp
                                          Tensor wIh /* [4H, I] */, Tensor wHh /* [4H, H] */, Tensor bIh /* [4H] */, Tensor bHh /* [4H] */)
     {
         var op = new LstmSequenceOp(x, batchFirst, reverse, h0, c0, wIh, wHh, bIh, bHh);
-        op.ProjectInputs(op._gates);                                                  // z = x W_ihᵀ, every step at once
         op.ForChunks(op.ForwardRows);
         op.Record([x, .. Given(h0), .. Given(c0), wIh, wHh, bIh, bHh], op._gates, op._c);
         return op;
@@ -47,25 +45,27 @@ internal sealed class LstmSequenceOp : SequenceOp
 
     protected override Tensor? C0 => _c0;
 
-    // All T steps for batch rows [b0, b1).
+    // All T steps for batch rows [b0, b1). (Sizes and arrays are copied to locals: the inner loops read them.)
     private void ForwardRows(int b0, int b1)
     {
         using var packs = PackScope.Open();                                           // W_hhᵀ packed once for these rows
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, c = _c, tanhC = _tanhC;
-        double[]? c0 = _c0?.Data;
-        int step = B * H;
+        double[] c0 = _c0?.Data ?? new double[B * H];
+        int hidden = H, width = G, batch = B, step = batch * hidden;
+        var z = CellOps.Rent(b1 - b0, width);                                        // z_s for these rows [rows, 4H], reused every step
         for (int s = 0; s < T; s++)
         {
             int t = Time(s);
-            CellOps.ProjectHidden(b1 - b0, hs, (s * B + b0) * H, WHh, gates, (s * B + b0) * G);   // z_s += h_{s−1} W_hhᵀ
+            ProjectInput(s, b0, b1, z, 0);                                            // z_s = x_s W_ihᵀ
+            CellOps.ProjectHidden(b1 - b0, hs, (s * batch + b0) * hidden, WHh, z, 0); // z_s += h_{s−1} W_hhᵀ
             for (int b = b0; b < b1; b++)
             {
-                int zr = (s * B + b) * G, r = (s * B + b) * H, yr = RowY(t, b) * H;
-                for (int j = 0; j < H; j++)
+                int zr = (s * batch + b) * width, r = (s * batch + b) * hidden, yr = RowY(t, b) * hidden, zl = (b - b0) * width;
+                var (cp, cpr) = s > 0 ? (c, r - step) : (c0, b * hidden);             // c_{s−1}
+                for (int j = 0; j < hidden; j++)
                 {
-                    double cPrev = s > 0 ? c[r - step + j] : c0?[b * H + j] ?? 0;
-                    var (i, f, g, o, cNew, tc) = LstmCellOp.Unit(gates, zr, j, H, bi, bh, cPrev);
-                    gates[zr + j] = i; gates[zr + H + j] = f; gates[zr + 2 * H + j] = g; gates[zr + 3 * H + j] = o;
+                    var (i, f, g, o, cNew, tc) = LstmCellOp.Unit(z, zl, j, hidden, bi, bh, cp[cpr + j]);
+                    gates[zr + j] = i; gates[zr + hidden + j] = f; gates[zr + 2 * hidden + j] = g; gates[zr + 3 * hidden + j] = o;
                     c[r + j] = cNew; tanhC[r + j] = tc;
                     double h = o * tc;                                                 // h_s = o ⊙ tanh(c_s)
                     y[yr + j] = h;
@@ -73,6 +73,7 @@ internal sealed class LstmSequenceOp : SequenceOp
                 }
             }
         }
+        CellOps.Return(z);
     }
 
     protected override Tensor[] MakeStep(int s, int t)
@@ -92,10 +93,10 @@ internal sealed class LstmSequenceOp : SequenceOp
     private void BackwardRows(int b0, int b1, double[] dz)
     {
         using var packs = PackScope.Open();                                           // W_hh packed once for these rows
-        int rows = b1 - b0, step = B * H;
-        var dhCarry = CellOps.Rent(rows, H);                                          // dZ_{s+1} W_hh            [rows, H]
-        var dcCarry = CellOps.Rent(rows, H);                                          // dc_{s+1} ⊙ f_{s+1}       [rows, H]
-        double[]? dY = Output.Grad, c0 = _c0?.Data;
+        int hidden = H, width = G, batch = B, rows = b1 - b0, step = batch * hidden;
+        var dhCarry = CellOps.Rent(rows, hidden);                                     // dZ_{s+1} W_hh            [rows, H]
+        var dcCarry = CellOps.Rent(rows, hidden);                                     // dc_{s+1} ⊙ f_{s+1}       [rows, H]
+        double[] dY = Output.Grad ?? new double[T * step], c0 = _c0?.Data ?? new double[step];
         double[] gates = _gates, c = _c, tanhC = _tanhC;
         for (int s = T - 1; s >= 0; s--)
         {
@@ -105,24 +106,24 @@ internal sealed class LstmSequenceOp : SequenceOp
             double[]? dI = StepGrad(s, 2), dF = StepGrad(s, 3), dG = StepGrad(s, 4), dO = StepGrad(s, 5);
             for (int b = b0; b < b1; b++)
             {
-                int zr = (s * B + b) * G, r = (s * B + b) * H, yr = RowY(t, b) * H, e = b * H, l = (b - b0) * H;
-                for (int j = 0; j < H; j++)
+                int zr = (s * batch + b) * width, r = (s * batch + b) * hidden, yr = RowY(t, b) * hidden, e = b * hidden, l = (b - b0) * hidden;
+                var (cp, cpr) = s > 0 ? (c, r - step) : (c0, e);                      // c_{s−1}
+                for (int j = 0; j < hidden; j++)
                 {
-                    double i = gates[zr + j], f = gates[zr + H + j], g = gates[zr + 2 * H + j], o = gates[zr + 3 * H + j];
+                    double i = gates[zr + j], f = gates[zr + hidden + j], g = gates[zr + 2 * hidden + j], o = gates[zr + 3 * hidden + j];
                     double tc = tanhC[r + j];
-                    double dh = dH[hOff + e + j] += (dY is null ? 0 : dY[yr + j]) + dhCarry[l + j];    // total ∂L/∂h_s
+                    double dh = dH[hOff + e + j] += dY[yr + j] + dhCarry[l + j];                       // total ∂L/∂h_s
                     double dc = dC[cOff + e + j] += dcCarry[l + j] + dh * o * (1 - tc * tc);           // total ∂L/∂c_s
-                    double cPrev = s > 0 ? c[r - step + j] : c0?[e + j] ?? 0;
-                    LstmCellOp.UnitBackward(dh, dc, i, f, g, o, tc, cPrev, dI, dF, dG, dO, e + j, dz, zr, j, H);
+                    LstmCellOp.UnitBackward(dh, dc, i, f, g, o, tc, cp[cpr + j], dI, dF, dG, dO, e + j, dz, zr, j, hidden);
                     dcCarry[l + j] = dc * f;                                           // ∂c_s/∂c_{s−1} = f
                 }
             }
             if (s == 0 && H0 is not { RequiresGrad: true }) break;
-            Array.Clear(dhCarry, 0, rows * H);
-            Gemm.Run(false, false, rows, H, G, dz, (s * B + b0) * G, WHh.Data, 0, dhCarry, 0, denseA: true);   // dh_{s−1} += dz_s W_hh
+            Array.Clear(dhCarry, 0, rows * hidden);
+            Gemm.Run(false, false, rows, hidden, width, dz, (s * batch + b0) * width, WHh.Data, 0, dhCarry, 0, denseA: true);   // dh_{s−1} += dz_s W_hh
         }
-        AddToInitial(H0, dhCarry, b0, b1, H);
-        AddToInitial(_c0, dcCarry, b0, b1, H);
+        AddToInitial(H0, dhCarry, b0, b1, hidden);
+        AddToInitial(_c0, dcCarry, b0, b1, hidden);
         CellOps.Return(dhCarry);
         CellOps.Return(dcCarry);
     }

@@ -5,8 +5,7 @@ namespace RnnLab.Autodiff;
 /// Per step it computes what <see cref="RnnCellOp"/> computes (the same sums, then <see cref="RnnCellOp.Activate"/>),
 /// so the values are those of stepping the cell; see <see cref="SequenceOp"/> for the rest.
 /// <code>
-///   A = X W_ihᵀ                                       [T·B, H], once
-///   per step:  a_s = A_s + h_{s−1} W_hhᵀ + b_ih + b_hh;   h_s = tanh(a_s)  or  max(0, a_s)
+///   per step:  a_s = x_s W_ihᵀ + h_{s−1} W_hhᵀ + b_ih + b_hh;   h_s = tanh(a_s)  or  max(0, a_s)     [B, H]
 ///   backward, per step from the last:  dh_s = dY_s + da_{s+1} W_hh,   da_s = dh_s ⊙ φ'(a_s)
 ///   then once:  dW_hh += dAᵀ H_prev,  dW_ih += dAᵀ X,  db += Σ dA,  dX = dA W_ih
 /// </code>
@@ -17,13 +16,13 @@ namespace RnnLab.Autodiff;
 internal sealed class RnnSequenceOp : SequenceOp
 {
     private readonly bool _relu;
-    private readonly double[] _a;   // [T·B, H]: first x W_ihᵀ, then (in place) a_s; the step records read it
+    private readonly double[] _a;   // [T·B, H]: per step first x_s W_ihᵀ, then (in place) a_s; the step records read it
 
     private RnnSequenceOp(Tensor x, bool batchFirst, bool reverse, Tensor? h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, bool relu)
         : base("Rnn", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 2)
     {
         _relu = relu;
-        _a = new double[T * B * H];
+        _a = GC.AllocateUninitializedArray<double>(T * B * H);
     }
 
     /// <summary>
@@ -34,7 +33,6 @@ internal sealed class RnnSequenceOp : SequenceOp
                                         Tensor wIh /* [H, I] */, Tensor wHh /* [H, H] */, Tensor bIh /* [H] */, Tensor bHh /* [H] */, bool relu)
     {
         var op = new RnnSequenceOp(x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, relu);
-        op.ProjectInputs(op._a);                                                      // a = x W_ihᵀ, every step at once
         op.ForChunks(op.ForwardRows);
         op.Record([x, .. Given(h0), wIh, wHh, bIh, bHh], op._a);
         return op;
@@ -49,6 +47,7 @@ internal sealed class RnnSequenceOp : SequenceOp
         for (int s = 0; s < T; s++)
         {
             int t = Time(s);
+            ProjectInput(s, b0, b1, a, (s * B + b0) * H);                                               // a_s = x_s W_ihᵀ
             CellOps.ProjectHidden(b1 - b0, hs, (s * B + b0) * H, WHh, a, (s * B + b0) * H);   // a_s += h_{s−1} W_hhᵀ
             for (int b = b0; b < b1; b++)
             {

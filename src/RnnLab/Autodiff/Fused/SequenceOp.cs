@@ -7,11 +7,12 @@ namespace RnnLab.Autodiff;
 /// <item>Steps are numbered in the order they run, s = 0 … T−1 (time t = s forward, t = T−1−s for the reverse
 ///   direction). Every per-sequence buffer is [T·B, ·] in that order, row s·B + b; the input X and the output Y keep
 ///   the caller's layout ([T, B, ·] or batch first [B, T, ·]).</item>
-/// <item>Forward: x W_ihᵀ for all T·B rows in one product (a row gather for one-hot inputs), then per step the recurrent
-///   product and the cell's nonlinearities. The batch rows are split into fixed chunks of at least 4 rows and each
-///   thread runs all T steps of its rows, with no synchronisation per step (its products run serially inside the region).
-///   Every element is computed as a cell step over the whole batch computes it, so the values are the bits of
-///   stepping the cell by hand, on any thread count.</item>
+/// <item>Forward: the batch rows are split into chunks of at least 4 rows and each thread runs all T steps of its rows,
+///   with no synchronisation per step (its products run serially inside the region): per step x_s W_ihᵀ (a row gather
+///   for one-hot inputs), h_{s−1} W_hhᵀ and the cell's nonlinearities. Every element is computed as a cell step over the
+///   whole batch computes it, so the values are the bits of stepping the cell by hand, on any thread count. (One
+///   product of X W_ihᵀ over all T·B rows was tried first: it writes the whole [T·B, G] buffer before the steps read it
+///   back from memory, which cost W1 more than the T small products it saves.)</item>
 /// <item>Backward: per step (reverse order, per chunk again) ∂L/∂(pre-activations) into one [T·B, G·H] buffer, then
 ///   each weight gradient as ONE product over all T·B rows: dW_hh += dZᵀ H_prev, dW_ih += dZᵀ X, the bias sums, and
 ///   dX = dZ W_ih. Only the order of the sums differs from the per-step path (the gradients agree to rounding).</item>
@@ -87,24 +88,25 @@ internal abstract class SequenceOp
     // ---- forward ---------------------------------------------------------------------------------
 
     /// <summary>
-    /// z = X W_ihᵀ into a zeroed [T·B, G] buffer: one product over all rows, unless a cell step over B rows would sum
-    /// differently (fewer than 4 rows, or more inputs than one K block), then one product per step as the cell does.
+    /// z = x_s W_ihᵀ for batch rows [b0, b1) of step s, into [b1 − b0, G] values of <paramref name="z"/> from
+    /// <paramref name="zOffset"/> (zeroed first): the call a cell step makes, on these rows. Done step by step inside the
+    /// recurrence, so z is still in cache when the step reads it.
     /// </summary>
-    protected void ProjectInputs(double[] z)
+    protected void ProjectInput(int s, int b0, int b1, double[] z, int zOffset)
     {
-        if (Gemm.SameSumsForAnyRows(B, I)) Gemm.Run(false, true, T * B, G, I, Xp, 0, WIh.Data, 0, z, 0);
-        else
-            for (int s = 0; s < T; s++) Gemm.Run(false, true, B, G, I, Xp, s * B * I, WIh.Data, 0, z, s * B * G);
+        Array.Clear(z, zOffset, (b1 - b0) * G);
+        Gemm.Run(false, true, b1 - b0, G, I, Xp, (s * B + b0) * I, WIh.Data, 0, z, zOffset);
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>(b0, b1) over batch rows in chunks of at least 4 rows (below that a product's
-    /// arithmetic would change), one region, each chunk on one thread. Fewer than 8 rows: one call, outside any region.
+    /// Runs <paramref name="body"/>(b0, b1) over batch rows in chunks of at least 4 rows, one region, each chunk on one
+    /// thread. Fewer than 8 rows, or more inputs than one K block: one call over all rows, outside any region. Then every
+    /// product a chunk makes sums each element as a cell step over the whole batch does (<see cref="Gemm.SameSumsForAnyRows"/>).
     /// </summary>
     protected void ForChunks(Action<int, int> body)
     {
         int groups = B / 4;
-        if (groups < 2) { body(0, B); return; }
+        if (groups < 2 || !Gemm.SameSumsForAnyRows(4, I)) { body(0, B); return; }
         Parallelism.For(groups, 8L * T * G * H, (g0, g1) => body(4 * g0, g1 == groups ? B : 4 * g1));
     }
 
