@@ -87,7 +87,7 @@ internal sealed class GruSequenceOp : SequenceOp
         using var packs = PackScope.Open();                                           // W_hh packed once for these rows
         int rows = b1 - b0;
         var dhCarry = CellOps.Rent(rows, H);                                          // [rows, H]
-        double[]? dY = Output.Grad;
+        double[] dY = OutputGrad;
         double[] gates = _gates, gh = _gh, hs = Hs;
         for (int s = T - 1; s >= 0; s--)
         {
@@ -99,7 +99,7 @@ internal sealed class GruSequenceOp : SequenceOp
                 int zr = (s * B + b) * G, r = (s * B + b) * H, yr = RowY(t, b) * H, e = b * H, l = (b - b0) * H;
                 for (int j = 0; j < H; j++)
                 {
-                    double dh = dH[hOff + e + j] += (dY is null ? 0 : dY[yr + j]) + dhCarry[l + j];    // total ∂L/∂h_s
+                    double dh = dH[hOff + e + j] += dY[yr + j] + dhCarry[l + j];    // total ∂L/∂h_s
                     double z = gates[zr + H + j];
                     GruCellOp.UnitBackward(dh, gates[zr + j], z, gates[zr + 2 * H + j], hs[r + j], gh[zr + 2 * H + j],
                                            dR, dZ, dN, e + j, dgi, dgh, zr, j, H);

@@ -16,6 +16,7 @@ namespace RnnLab.Autodiff;
 internal sealed class LstmSequenceOp : SequenceOp
 {
     private readonly Tensor? _c0;
+    private readonly double[] _c0Values;   // c0's values, zeros when none was given
     private readonly double[] _gates;   // [T·B, 4H]: the gates i, f, g, o; the step records read it
     private readonly double[] _c;       // [T·B, H]: c_s; the step records read it
     private readonly double[] _tanhC;   // [T·B, H]: tanh c_s, for backward only
@@ -25,6 +26,7 @@ internal sealed class LstmSequenceOp : SequenceOp
         : base("Lstm", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 2)
     {
         _c0 = c0;
+        _c0Values = c0?.Data ?? new double[B * H];
         _gates = GC.AllocateUninitializedArray<double>(T * B * G);
         _c = GC.AllocateUninitializedArray<double>(T * B * H);
         _tanhC = Scratch(T * B * H);
@@ -50,7 +52,7 @@ internal sealed class LstmSequenceOp : SequenceOp
     {
         using var packs = PackScope.Open();                                           // W_hhᵀ packed once for these rows
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, c = _c, tanhC = _tanhC;
-        double[] c0 = _c0?.Data ?? new double[B * H];
+        double[] c0 = _c0Values;
         int hidden = H, width = G, batch = B, step = batch * hidden;
         var z = CellOps.Rent(b1 - b0, width);                                        // z_s for these rows [rows, 4H], reused every step
         for (int s = 0; s < T; s++)
@@ -96,7 +98,7 @@ internal sealed class LstmSequenceOp : SequenceOp
         int hidden = H, width = G, batch = B, rows = b1 - b0, step = batch * hidden;
         var dhCarry = CellOps.Rent(rows, hidden);                                     // dZ_{s+1} W_hh            [rows, H]
         var dcCarry = CellOps.Rent(rows, hidden);                                     // dc_{s+1} ⊙ f_{s+1}       [rows, H]
-        double[] dY = Output.Grad ?? new double[T * step], c0 = _c0?.Data ?? new double[step];
+        double[] dY = OutputGrad, c0 = _c0Values;
         double[] gates = _gates, c = _c, tanhC = _tanhC;
         for (int s = T - 1; s >= 0; s--)
         {

@@ -77,7 +77,7 @@ internal sealed class RnnSequenceOp : SequenceOp
         using var packs = PackScope.Open();                                           // W_hh packed once for these rows
         int rows = b1 - b0, step = B * H;
         var dhCarry = CellOps.Rent(rows, H);                                          // [rows, H]
-        double[]? dY = Output.Grad;
+        double[] dY = OutputGrad;
         double[] a = _a, hs = Hs;
         for (int s = T - 1; s >= 0; s--)
         {
@@ -89,7 +89,7 @@ internal sealed class RnnSequenceOp : SequenceOp
                 int r = (s * B + b) * H, yr = RowY(t, b) * H, e = b * H, l = (b - b0) * H;
                 for (int j = 0; j < H; j++)
                 {
-                    double dh = dH[hOff + e + j] += (dY is null ? 0 : dY[yr + j]) + dhCarry[l + j];          // total ∂L/∂h_s
+                    double dh = dH[hOff + e + j] += dY[yr + j] + dhCarry[l + j];          // total ∂L/∂h_s
                     da[r + j] = dA[aOff + e + j] += dh * RnnCellOp.Slope(a[r + j], hs[r + step + j], _relu);   // total ∂L/∂a_s
                 }
             }

@@ -186,6 +186,9 @@ internal abstract class SequenceOp
     protected (double[] Array, int Offset) Accumulator(int s, int q) =>
         _steps[s] is { } made ? (made[q].Grad!, 0) : (_totals[q]!, s * B * H);
 
+    /// <summary>∂L/∂Y during backward (zeros when no gradient reached the output itself).</summary>
+    protected double[] OutputGrad { get; private set; } = [];
+
     /// <summary>The Grad of output k of step s if a user read the step and some op used that output, else null.</summary>
     protected double[]? StepGrad(int s, int k) => _steps[s]?[k].Grad;
 
@@ -197,6 +200,7 @@ internal abstract class SequenceOp
                 for (int q = 0; q < _totalCount; q++) made[q].GradBuffer();
         if (H0 is { RequiresGrad: true }) H0.GradBuffer();
         if (C0 is { RequiresGrad: true }) C0.GradBuffer();
+        OutputGrad = Output.Grad ?? new double[Output.Size];
 
         var dzI = TapeBuffers.Rent(T * B * G);
         var dzH = SeparateHiddenGradient ? TapeBuffers.Rent(T * B * G) : dzI;
