@@ -34,7 +34,7 @@ internal sealed class GruSequenceOp : SequenceOp
                                         Tensor wIh /* [3H, I] */, Tensor wHh /* [3H, H] */, Tensor bIh /* [3H] */, Tensor bHh /* [3H] */)
     {
         var op = new GruSequenceOp(x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh);
-        op.ForChunks(op.ForwardRows);
+        op.ForwardChunks(op.ForwardRows);
         op.Record([x, .. Given(h0), wIh, wHh, bIh, bHh], op._gates);
         return op;
     }
@@ -92,7 +92,7 @@ internal sealed class GruSequenceOp : SequenceOp
         for (int s = T - 1; s >= 0; s--)
         {
             int t = Time(s);
-            var (dH, hOff) = Accumulator(s, 0);
+            var (dH, hOff) = Accumulator(s, 0, b0, b1);
             double[]? dR = StepGrad(s, 1), dZ = StepGrad(s, 2), dN = StepGrad(s, 3);
             for (int b = b0; b < b1; b++)
             {

@@ -40,7 +40,7 @@ internal sealed class LstmSequenceOp : SequenceOp
                                          Tensor wIh /* [4H, I] */, Tensor wHh /* [4H, H] */, Tensor bIh /* [4H] */, Tensor bHh /* [4H] */)
     {
         var op = new LstmSequenceOp(x, batchFirst, reverse, h0, c0, wIh, wHh, bIh, bHh);
-        op.ForChunks(op.ForwardRows);
+        op.ForwardChunks(op.ForwardRows);
         op.Record([x, .. Given(h0), .. Given(c0), wIh, wHh, bIh, bHh], op._gates, op._c);
         return op;
     }
@@ -103,8 +103,8 @@ internal sealed class LstmSequenceOp : SequenceOp
         for (int s = T - 1; s >= 0; s--)
         {
             int t = Time(s);
-            var (dH, hOff) = Accumulator(s, 0);
-            var (dC, cOff) = Accumulator(s, 1);
+            var (dH, hOff) = Accumulator(s, 0, b0, b1);
+            var (dC, cOff) = Accumulator(s, 1, b0, b1);
             double[]? dI = StepGrad(s, 2), dF = StepGrad(s, 3), dG = StepGrad(s, 4), dO = StepGrad(s, 5);
             for (int b = b0; b < b1; b++)
             {

@@ -33,7 +33,7 @@ internal sealed class RnnSequenceOp : SequenceOp
                                         Tensor wIh /* [H, I] */, Tensor wHh /* [H, H] */, Tensor bIh /* [H] */, Tensor bHh /* [H] */, bool relu)
     {
         var op = new RnnSequenceOp(x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, relu);
-        op.ForChunks(op.ForwardRows);
+        op.ForwardChunks(op.ForwardRows);
         op.Record([x, .. Given(h0), wIh, wHh, bIh, bHh], op._a);
         return op;
     }
@@ -82,8 +82,8 @@ internal sealed class RnnSequenceOp : SequenceOp
         for (int s = T - 1; s >= 0; s--)
         {
             int t = Time(s);
-            var (dH, hOff) = Accumulator(s, 0);
-            var (dA, aOff) = Accumulator(s, 1);
+            var (dH, hOff) = Accumulator(s, 0, b0, b1);
+            var (dA, aOff) = Accumulator(s, 1, b0, b1);
             for (int b = b0; b < b1; b++)
             {
                 int r = (s * B + b) * H, yr = RowY(t, b) * H, e = b * H, l = (b - b0) * H;

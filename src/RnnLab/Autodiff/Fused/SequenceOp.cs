@@ -42,6 +42,7 @@ internal abstract class SequenceOp
     private readonly int _totalCount;
     private readonly Tensor[]?[] _steps;       // per s: the step's tensors once a user read them
     private readonly double[]?[] _totals;      // per state quantity, [T·B, H]: ∂L/∂(it) of the steps nobody read before Backward()
+    private bool _totalsFresh;                  // in the first Backward(), until every chunk has zeroed its rows of the totals
     private readonly List<double[]> _scratch = [];   // TapeBuffers given back when the node is freed
     private Node? _node;
 
@@ -59,13 +60,7 @@ internal abstract class SequenceOp
         _totals = new double[]?[totalCount];
         Output = Tensor.Wrap(GC.AllocateUninitializedArray<double>(T * B * H), batchFirst ? [B, T, H] : [T, B, H]);   // every value is written
 
-        if (!batchFirst && !reverse) Xp = x.Data;
-        else
-        {
-            Xp = Scratch(T * B * I);
-            for (int s = 0; s < T; s++)
-                for (int b = 0; b < B; b++) Array.Copy(x.Data, RowY(Time(s), b) * I, Xp, (s * B + b) * I, I);
-        }
+        Xp = !batchFirst && !reverse ? x.Data : Scratch(T * B * I);                 // filled by ForwardChunks
         Hs = Scratch((T + 1) * B * H);
         if (h0 is null) Array.Clear(Hs, 0, B * H);
         else Array.Copy(h0.Data, Hs, B * H);
@@ -109,6 +104,18 @@ internal abstract class SequenceOp
         if (groups < 2 || !Gemm.SameSumsForAnyRows(4, I)) { body(0, B); return; }
         Parallelism.For(groups, 8L * T * G * H, (g0, g1) => body(4 * g0, g1 == groups ? B : 4 * g1));
     }
+
+    /// <summary>
+    /// The forward's <see cref="ForChunks"/>: each chunk first copies its own rows of X into <see cref="Xp"/> (when that
+    /// is a copy in step order), so the copy is split over the threads and each thread first touches the rows it reads.
+    /// </summary>
+    protected void ForwardChunks(Action<int, int> body) => ForChunks((b0, b1) =>
+    {
+        if (!ReferenceEquals(Xp, X.Data))
+            for (int s = 0; s < T; s++)
+                for (int b = b0; b < b1; b++) Array.Copy(X.Data, RowY(Time(s), b) * I, Xp, (s * B + b) * I, I);
+        body(b0, b1);
+    });
 
     /// <summary>An optional input as a list of zero or one tensors.</summary>
     protected static Tensor[] Given(Tensor? t) => t is null ? [] : [t];
@@ -182,9 +189,16 @@ internal abstract class SequenceOp
     /// <summary>
     /// Where the total ∂L/∂(state quantity q) of step s accumulates: the step tensor's Grad if a user read it
     /// (index b·H + j from offset 0), else the totals buffer (offset s·B·H). It already holds earlier contributions.
+    /// The totals buffer is allocated uninitialised: in the first Backward() each chunk zeroes its own rows of step s
+    /// here, on its own thread, just before it adds to them (so the threads share the first touch of the fresh pages).
     /// </summary>
-    protected (double[] Array, int Offset) Accumulator(int s, int q) =>
-        _steps[s] is { } made ? (made[q].Grad!, 0) : (_totals[q]!, s * B * H);
+    protected (double[] Array, int Offset) Accumulator(int s, int q, int b0, int b1)
+    {
+        if (_steps[s] is { } made) return (made[q].Grad!, 0);
+        var total = _totals[q]!;
+        if (_totalsFresh) Array.Clear(total, (s * B + b0) * H, (b1 - b0) * H);
+        return (total, s * B * H);
+    }
 
     /// <summary>∂L/∂Y during backward (zeros when no gradient reached the output itself).</summary>
     protected double[] OutputGrad { get; private set; } = [];
@@ -194,7 +208,8 @@ internal abstract class SequenceOp
 
     private void Backward()
     {
-        for (int q = 0; q < _totalCount; q++) _totals[q] ??= new double[T * B * H];
+        _totalsFresh = _totals[0] is null;
+        for (int q = 0; q < _totalCount; q++) _totals[q] ??= GC.AllocateUninitializedArray<double>(T * B * H);   // zeroed by Accumulator
         foreach (var made in _steps)
             if (made is not null)
                 for (int q = 0; q < _totalCount; q++) made[q].GradBuffer();
@@ -205,6 +220,7 @@ internal abstract class SequenceOp
         var dzI = TapeBuffers.Rent(T * B * G);
         var dzH = SeparateHiddenGradient ? TapeBuffers.Rent(T * B * G) : dzI;
         BackwardSteps(dzI, dzH);
+        _totalsFresh = false;
         WeightGradients(dzI, dzH);
         TapeBuffers.Return(dzI);
         if (dzH != dzI) TapeBuffers.Return(dzH);
