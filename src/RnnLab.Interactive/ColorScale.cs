@@ -6,19 +6,25 @@ namespace RnnLab.Interactive;
 /// <summary>
 /// Maps numbers to colours with the charts' own scales, so a notebook's SVG heatmaps and tables read like its
 /// Plotly charts. Values of both signs get <see cref="Style.Diverging"/> centred on zero (blue = negative,
-/// white = 0, red = positive) so that the sign is visible at a glance; values of one sign get
-/// <see cref="Style.Magnitude"/> (viridis) from the smallest to the largest.
+/// white = 0, red = positive) so that the sign is visible at a glance; values that all lie in 0..1 (gates,
+/// attention weights, probabilities) get <see cref="Style.Sequential"/> fixed to 0..1 (white 0, black 1), exactly
+/// like the Plotly gate and attention charts; other values of one sign get <see cref="Style.Magnitude"/> (viridis)
+/// from the smallest to the largest.
 /// </summary>
 internal sealed class ColorScale
 {
     public double Low { get; }
     public double High { get; }
-    public bool IsDiverging { get; }
+    public bool IsDiverging => ReferenceEquals(_stops, Style.Diverging);
+    private readonly object[][] _stops;
 
-    private ColorScale(double low, double high, bool diverging) => (Low, High, IsDiverging) = (low, high, diverging);
+    private ColorScale(double low, double high, object[][] stops) => (Low, High, _stops) = (low, high, stops);
 
-    /// <summary>The scale for these values (NaN and ±Inf are ignored).</summary>
-    public static ColorScale For(IEnumerable<double> values)
+    /// <summary>
+    /// The scale for these values (NaN and ±Inf are ignored). <paramref name="stretch"/> spreads the grey scale of
+    /// 0..1 data over its own smallest..largest value instead of 0..1 (for nearly uniform weights).
+    /// </summary>
+    public static ColorScale For(IEnumerable<double> values, bool stretch = false)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (double v in values)
@@ -27,13 +33,15 @@ internal sealed class ColorScale
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
-        if (min > max) return new ColorScale(0, 1, false);   // nothing finite
+        if (min > max) return new ColorScale(0, 1, Style.Magnitude);   // nothing finite
         if (min < 0 && max > 0)
         {
             double m = Math.Max(-min, max);
-            return new ColorScale(-m, m, true);
+            return new ColorScale(-m, m, Style.Diverging);
         }
-        return new ColorScale(min, max, false);
+        if (min >= 0 && max <= 1)                              // a gate or weight: 0 closed (white), 1 open (black)
+            return stretch ? new ColorScale(min, max, Style.Sequential) : new ColorScale(0, 1, Style.Sequential);
+        return new ColorScale(min, max, Style.Magnitude);
     }
 
     /// <summary>"#rrggbb" for a value; NaN/Inf are drawn grey.</summary>
@@ -41,7 +49,7 @@ internal sealed class ColorScale
     {
         if (!double.IsFinite(v)) return "#9e9e9e";
         double t = High > Low ? (v - Low) / (High - Low) : 0.5;        // position on the scale, 0..1
-        return Style.ColorAt(IsDiverging ? Style.Diverging : Style.Magnitude, t);
+        return Style.ColorAt(_stops, t);
     }
 
     /// <summary>A pale version of <see cref="Color"/> (mixed with white) for table backgrounds, so black text stays readable.</summary>

@@ -15,10 +15,10 @@ internal static class HeatmapSvg
     private const int TooltipCells = 2_500;
 
     public static string Render(double[] values, int rows, int cols, string? title,
-        IReadOnlyList<string>? rowLabels, IReadOnlyList<string>? colLabels, string? xTitle, string? yTitle)
+        IReadOnlyList<string>? rowLabels, IReadOnlyList<string>? colLabels, string? xTitle, string? yTitle, bool stretch = false)
     {
         var inv = CultureInfo.InvariantCulture;
-        var scale = ColorScale.For(values);
+        var scale = ColorScale.For(values, stretch);
         double cw = Math.Clamp(640.0 / cols, 2, 40), ch = Math.Clamp(320.0 / rows, 2, 28);
         bool showRowLabels = rowLabels is not null || rows <= 40;
         bool showColLabels = colLabels is not null || cols <= 40;

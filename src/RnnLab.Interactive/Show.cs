@@ -43,10 +43,13 @@ public static class Show
     /// <summary>
     /// A rank-1 or rank-2 tensor as an SVG heatmap: rows top to bottom, columns left to right.
     /// Signed data gets the charts' diverging scale centred on 0 (blue negative, white 0, red positive, as in every
-    /// RnnLab heatmap); one-signed data gets viridis.
+    /// RnnLab heatmap); data in 0..1 (gates, attention weights) gets the gate charts' grey scale fixed to 0..1
+    /// (white 0, black 1); other one-signed data gets viridis from its smallest to its largest value.
+    /// <paramref name="stretch"/> spreads the grey scale of 0..1 data from its smallest to its largest value
+    /// instead, to make small differences visible (nearly uniform attention weights, for instance).
     /// </summary>
     public static HtmlView Heatmap(Tensor t, string? title = null, IReadOnlyList<string>? rowLabels = null,
-        IReadOnlyList<string>? colLabels = null, string? xTitle = null, string? yTitle = null)
+        IReadOnlyList<string>? colLabels = null, string? xTitle = null, string? yTitle = null, bool stretch = false)
     {
         ArgumentNullException.ThrowIfNull(t);
         if (t.Rank is not (1 or 2))
@@ -60,7 +63,7 @@ public static class Show
             throw new RnnLabException($"Show.Heatmap: {rowLabels.Count} row labels given for {rows} rows");
         if (colLabels is not null && colLabels.Count != cols)
             throw new RnnLabException($"Show.Heatmap: {colLabels.Count} column labels given for {cols} columns");
-        return new HtmlView(HeatmapSvg.Render(t.Data, rows, cols, title, rowLabels, colLabels, xTitle, yTitle));
+        return new HtmlView(HeatmapSvg.Render(t.Data, rows, cols, title, rowLabels, colLabels, xTitle, yTitle, stretch));
     }
 
     /// <summary>A table with the given column headers and rows; numbers are printed with 4 significant digits.</summary>

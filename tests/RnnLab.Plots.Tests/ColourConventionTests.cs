@@ -70,4 +70,17 @@ public sealed class ColourConventionTests
         Assert.Equal(0.0, sigmoid.GetProperty("cmin").GetDouble());
         Assert.Equal(1.0, sigmoid.GetProperty("cmax").GetDouble());
     }
+
+    [Fact]
+    public void Attention_weights_share_the_gates_grey_scale_fixed_to_zero_one()
+    {
+        // Show.Heatmap (RnnLab.Interactive) draws any 0..1 matrix with Style.Sequential over 0..1 too (HeatmapTests),
+        // so an attention map looks the same whether it is a Plotly chart or an inline SVG.
+        var attention = new ChartJson(Charts.AttentionHeatmap(Samples.Attention())).Trace(0);
+        var gates = new ChartJson(Charts.GateActivations(new GateActivationData(Samples.LstmGates(), Samples.Text)));
+        var gateStops = Stops(gates.Layout.GetProperty("coloraxis").GetProperty("colorscale"));
+        Assert.Equal(gateStops, Stops(attention.GetProperty("colorscale")));
+        Assert.Equal(0.0, attention.GetProperty("zmin").GetDouble());
+        Assert.Equal(1.0, attention.GetProperty("zmax").GetDouble());
+    }
 }

@@ -55,12 +55,37 @@ public sealed class HeatmapTests
     }
 
     [Fact]
-    public void One_signed_data_spans_viridis_from_dark_to_yellow()
+    public void One_signed_data_beyond_one_spans_viridis_from_dark_to_yellow()
     {
-        var cells = Cells(Draw(Tensor.FromArray([0.0, 0.5, 1.0])));
+        var cells = Cells(Draw(Tensor.FromArray([0.0, 2.5, 5.0])));
         var (lo, hi) = (Rgb(cells[0]), Rgb(cells[2]));
         Assert.True(lo.R + lo.G < 120, $"smallest should be dark purple, got {lo}");
         Assert.True(hi.R > 200 && hi.G > 200 && hi.B < 80, $"largest should be yellow, got {hi}");
+    }
+
+    [Fact]
+    public void Gates_and_attention_weights_use_the_plotly_gate_scale_fixed_to_zero_one()
+    {
+        // Values in 0..1 are drawn like GateActivations / AttentionHeatmap: Style.Sequential with zmin 0, zmax 1,
+        // so 0.2..0.6 is NOT stretched to white..black, and 0 is white, 1 black whatever else is in the matrix.
+        var cells = Cells(Draw(Tensor.FromArray([0.2, 0.6])));
+        Assert.Equal(RnnLab.Plots.Style.ColorAt(RnnLab.Plots.Style.Sequential, 0.2), (string)cells[0].Attribute("fill")!);
+        Assert.Equal(RnnLab.Plots.Style.ColorAt(RnnLab.Plots.Style.Sequential, 0.6), (string)cells[1].Attribute("fill")!);
+        cells = Cells(Draw(Tensor.FromArray([0.0, 0.5, 1.0])));
+        Assert.Equal("#ffffff", (string)cells[0].Attribute("fill")!);
+        Assert.Equal("#000000", (string)cells[2].Attribute("fill")!);
+        var mid = Rgb(cells[1]);
+        Assert.True(mid.R == mid.G && mid.G == mid.B, $"a gate value should be grey (no hue), got {mid}");
+    }
+
+    [Fact]
+    public void Stretch_spreads_the_grey_scale_over_the_data_range()
+    {
+        var svg = XElement.Parse(Show.Heatmap(Tensor.FromArray([0.08, 0.1, 0.12]), stretch: true).Html);
+        var cells = Cells(svg);
+        Assert.Equal("#ffffff", (string)cells[0].Attribute("fill")!);
+        Assert.Equal("#000000", (string)cells[2].Attribute("fill")!);
+        Assert.Contains(svg.Descendants(Svg + "text"), e => e.Value == "0.12");   // the colour bar's top label
     }
 
     [Fact]
