@@ -17,8 +17,10 @@ internal sealed class ColorScale
     public double High { get; }
     public bool IsDiverging => ReferenceEquals(_stops, Style.Diverging);
     private readonly object[][] _stops;
+    private readonly bool _constant;   // every finite value is the same
 
-    private ColorScale(double low, double high, object[][] stops) => (Low, High, _stops) = (low, high, stops);
+    private ColorScale(double low, double high, object[][] stops, bool constant = false) =>
+        (Low, High, _stops, _constant) = (low, high, stops, constant);
 
     /// <summary>
     /// The scale for these values (NaN and ±Inf are ignored). <paramref name="stretch"/> spreads the grey scale of
@@ -40,7 +42,7 @@ internal sealed class ColorScale
             return new ColorScale(-m, m, Style.Diverging);
         }
         if (min >= 0 && max <= 1)                              // a gate or weight: 0 closed (white), 1 open (black)
-            return stretch ? new ColorScale(min, max, Style.Sequential) : new ColorScale(0, 1, Style.Sequential);
+            return stretch && max > min ? new ColorScale(min, max, Style.Sequential) : new ColorScale(0, 1, Style.Sequential, min == max);
         return new ColorScale(min, max, Style.Magnitude);
     }
 
@@ -56,7 +58,7 @@ internal sealed class ColorScale
     public string Tint(double v)
     {
         if (!double.IsFinite(v)) return "#e0e0e0";
-        if (!(High > Low)) return "#f7f7f7";   // all values equal: nothing to contrast
+        if (_constant || !(High > Low)) return "#f7f7f7";   // all values equal: nothing to contrast
         string hex = Color(v);
         const double keep = 0.35;
         return $"#{Mix(hex[1..3]):x2}{Mix(hex[3..5]):x2}{Mix(hex[5..7]):x2}";
