@@ -13,6 +13,7 @@ internal static class HeatmapSvg
     /// <summary>Above this many cells the SVG gets too heavy for a notebook; slice the data first.</summary>
     public const int MaxCells = 40_000;
     private const int TooltipCells = 2_500;
+    private const double TitleCharWidth = 8;   // generous width of one bold 13 px sans-serif character
 
     public static string Render(double[] values, int rows, int cols, string? title,
         IReadOnlyList<string>? rowLabels, IReadOnlyList<string>? colLabels, string? xTitle, string? yTitle, bool stretch = false)
@@ -29,7 +30,8 @@ internal static class HeatmapSvg
         double left = 8 + (showRowLabels ? maxRowLabel * 7 + 6 : 0) + (yTitle is null ? 0 : 18);
         double top = 6 + (title is null ? 0 : 22) + (showColLabels ? (rotateCols ? maxColLabel * 6 + 8 : 16) : 0);
         double gridW = cw * cols, gridH = ch * rows;
-        double barX = left + gridW + 16, width = barX + 14 + 60;
+        double barX = left + gridW + 16;
+        double width = Math.Max(barX + 14 + 60, title is null ? 0 : left + title.Length * TitleCharWidth + 8);   // a narrow grid must not clip its title
         double height = top + gridH + (xTitle is null ? 8 : 28);
 
         var sb = new StringBuilder();

@@ -89,6 +89,16 @@ public sealed class HeatmapTests
     }
 
     [Fact]
+    public void A_narrow_grid_is_drawn_wide_enough_for_its_title()
+    {
+        const string title = "read weighting per hop: where the network looked";
+        var svg = Draw(Tensor.FromArray(new double[,] { { 0.9, 0.1 }, { 0.1, 0.9 } }), title);
+        double width = double.Parse((string)svg.Attribute("width")!, System.Globalization.CultureInfo.InvariantCulture);
+        double titleX = double.Parse((string)svg.Descendants(Svg + "text").First(e => e.Value == title).Attribute("x")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(width >= titleX + title.Length * 7, $"{title.Length} characters from x = {titleX} do not fit in width {width}");
+    }
+
+    [Fact]
     public void Nan_cells_are_grey_instead_of_breaking_the_scale()
     {
         var cells = Cells(Draw(Tensor.FromArray([double.NaN, 1.0, 2.0])));
