@@ -288,29 +288,7 @@ internal static class Gemm
                 int width = Math.Min(Nr, n - j);
                 int i = i0;
                 for (; i + Mr <= i1; i += Mr)
-                {
-                    Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
-                                      c20 = default, c21 = default, c30 = default, c31 = default;
-                    double* ap = a + i * ars + p0 * acs;
-                    double* bq = bp + p0 * n8 + j;
-                    for (int p = p0; p < p1; p++, ap += acs, bq += n8)
-                    {
-                        var b0 = Vector256.Load(bq);
-                        var b1 = Vector256.Load(bq + 4);
-                        var a0 = Vector256.Create(ap[0]);
-                        c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
-                        var a1 = Vector256.Create(ap[ars]);
-                        c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-                        var a2 = Vector256.Create(ap[2 * ars]);
-                        c20 = Vector256.FusedMultiplyAdd(a2, b0, c20); c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
-                        var a3 = Vector256.Create(ap[3 * ars]);
-                        c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
-                    }
-                    AddTo(c + (i + 0) * n + j, width, c00, c01, tail);
-                    AddTo(c + (i + 1) * n + j, width, c10, c11, tail);
-                    AddTo(c + (i + 2) * n + j, width, c20, c21, tail);
-                    AddTo(c + (i + 3) * n + j, width, c30, c31, tail);
-                }
+                    Block(a + i * ars + p0 * acs, ars, acs, bp + p0 * n8 + j, n8, p1 - p0, c + i * n + j, n, width, tail);
                 for (; i < i1; i++)   // leftover rows: the same sums, one row at a time
                 {
                     Vector256<double> c0 = default, c1 = default;
@@ -348,33 +326,36 @@ internal static class Gemm
                     ap[4 * q] = src[0]; ap[4 * q + 1] = src[ars]; ap[4 * q + 2] = src[2 * ars]; ap[4 * q + 3] = src[3 * ars];
                 }
                 for (int j = 0; j < n8; j += Nr)
-                {
-                    int width = Math.Min(Nr, n - j);
-                    Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
-                                      c20 = default, c21 = default, c30 = default, c31 = default;
-                    double* aq = ap;
-                    double* bq = bp + p0 * n8 + j;
-                    for (int p = p0; p < p1; p++, aq += Mr, bq += n8)
-                    {
-                        var b0 = Vector256.Load(bq);
-                        var b1 = Vector256.Load(bq + 4);
-                        var a0 = Vector256.Create(aq[0]);
-                        c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
-                        var a1 = Vector256.Create(aq[1]);
-                        c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-                        var a2 = Vector256.Create(aq[2]);
-                        c20 = Vector256.FusedMultiplyAdd(a2, b0, c20); c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
-                        var a3 = Vector256.Create(aq[3]);
-                        c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
-                    }
-                    AddTo(c + (i + 0) * n + j, width, c00, c01, tail);
-                    AddTo(c + (i + 1) * n + j, width, c10, c11, tail);
-                    AddTo(c + (i + 2) * n + j, width, c20, c21, tail);
-                    AddTo(c + (i + 3) * n + j, width, c30, c31, tail);
-                }
+                    Block(ap, 1, Mr, bp + p0 * n8 + j, n8, p1 - p0, c + i * n + j, n, Math.Min(Nr, n - j), tail);
             }
         }
         if (full < i1) Panel(full, i1, n, n8, k, a, ars, acs, bp, c);          // the last one to three rows, one at a time
+    }
+
+    // The 4 × 8 micro-kernel: C[r, 0..width) += Σ_p A[r, p] · Bp[p, 0..8) for r = 0..3, p = 0..kLen, with A[r, p] at
+    // a[r·ars + p·acs], Bp rows n8 apart and C rows n apart; 8 accumulators, fused multiply-adds in p order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Block(double* a, int ars, int acs, double* bq, int n8, int kLen, double* c, int n, int width, double* tail)
+    {
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default,
+                          c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kLen; p++, a += acs, bq += n8)
+        {
+            var b0 = Vector256.Load(bq);
+            var b1 = Vector256.Load(bq + 4);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[ars]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2 * ars]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20); c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3 * ars]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30); c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+        }
+        AddTo(c, width, c00, c01, tail);
+        AddTo(c + n, width, c10, c11, tail);
+        AddTo(c + 2 * n, width, c20, c21, tail);
+        AddTo(c + 3 * n, width, c30, c31, tail);
     }
 
     // c[0..width) += (lo, hi)[0..width)
