@@ -70,7 +70,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>The gradient buffer, allocated (zeros) on first use.</summary>
-    internal double[] GradBuffer() => Grad ??= new double[Size];
+    internal double[] GradBuffer() => Grad ??= RecycledArrays.Zeroed(Size);
 
     /// <summary>How many recorded ops took this tensor as an input (ops inside NoGrad() are not counted).</summary>
     internal int Uses { get; private set; }

@@ -15,7 +15,7 @@ public sealed partial class Tensor
 
         // y_i = m_i x_i with m_i = 0 (probability p) or 1/(1 − p);   dX_i = m_i dY_i
         var x = this;
-        var mask = new double[Size];
+        var mask = RecycledArrays.Zeroed(Size);
         double keep = p == 1 ? 0 : 1 / (1 - p);
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? 0 : keep;
         var y = Zeros(Shape);

@@ -21,7 +21,7 @@ public sealed partial class Tensor
                                       $"got {ShapeString(gamma.Shape)} and {ShapeString(beta.Shape)}");
         if (!(eps > 0)) throw new RnnLabException($"LayerNorm: eps must be positive (it keeps √(σ² + ε) away from 0), got {eps}");
 
-        var xHat = new double[x.Size];   // (x − μ) / √(σ² + ε), kept for backward
+        var xHat = RecycledArrays.Zeroed(x.Size);   // (x − μ) / √(σ² + ε), kept for backward
         var rstd = new double[lines];    // 1 / √(σ² + ε) per line
         var y = Zeros(x.Shape);
         for (int l = 0; l < lines; l++)

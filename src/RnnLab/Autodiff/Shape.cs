@@ -79,7 +79,7 @@ public sealed partial class Tensor
         {
             // dX is dY with the same two dimensions swapped back.
             var dX = x.GradBuffer();
-            var swapped = new double[dX.Length];
+            var swapped = RecycledArrays.Zeroed(dX.Length);
             SwapDims(y.Grad!, y.Shape, d0, d1, swapped);
             for (int i = 0; i < dX.Length; i++) dX[i] += swapped[i];
         });
@@ -150,7 +150,7 @@ public sealed partial class Tensor
     private static Tensor Join(string op, IReadOnlyList<Tensor> xs, int outer, int[] sizes, int inner, int[] shape)
     {
         var inputs = xs.ToArray();
-        var y = new Tensor(GC.AllocateUninitializedArray<double>((int)ShapeSize(shape)), shape);   // every value is written below
+        var y = new Tensor(RecycledArrays.Uninitialized((int)ShapeSize(shape)), shape);   // every value is written below
         int total = sizes.Sum();
         var offsets = new int[inputs.Length];
         for (int i = 1; i < inputs.Length; i++) offsets[i] = offsets[i - 1] + sizes[i - 1];

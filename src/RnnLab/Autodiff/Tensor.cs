@@ -58,13 +58,13 @@ public sealed partial class Tensor
 
     // ---- creation ---------------------------------------------------------------------------
 
-    public static Tensor Zeros(params int[] shape) => new(new double[CheckedSize("Zeros", shape)], shape);
+    public static Tensor Zeros(params int[] shape) => new(RecycledArrays.Zeroed(CheckedSize("Zeros", shape)), shape);
 
     public static Tensor Ones(params int[] shape) => Full(1.0, shape);
 
     public static Tensor Full(double value, params int[] shape)
     {
-        var data = new double[CheckedSize("Full", shape)];
+        var data = RecycledArrays.Uninitialized(CheckedSize("Full", shape));
         Array.Fill(data, value);
         return new Tensor(data, shape);
     }
@@ -82,7 +82,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(values);
         int m = values.GetLength(0), n = values.GetLength(1);
-        var data = new double[m * n];
+        var data = RecycledArrays.Uninitialized(m * n);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) data[i * n + j] = values[i, j];
         return new Tensor(data, m, n);
@@ -93,7 +93,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (!(low <= high)) throw new RnnLabException($"Uniform: low ({low}) must not exceed high ({high})");
-        var data = new double[CheckedSize("Uniform", shape)];
+        var data = RecycledArrays.Uninitialized(CheckedSize("Uniform", shape));
         for (int i = 0; i < data.Length; i++) data[i] = rng.Uniform(low, high);
         return new Tensor(data, shape);
     }
@@ -103,7 +103,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (!(std >= 0)) throw new RnnLabException($"Normal: std must be non-negative, got {std}");
-        var data = new double[CheckedSize("Normal", shape)];
+        var data = RecycledArrays.Uninitialized(CheckedSize("Normal", shape));
         for (int i = 0; i < data.Length; i++) data[i] = rng.Normal(mean, std);
         return new Tensor(data, shape);
     }
@@ -148,12 +148,12 @@ public sealed partial class Tensor
     public double[] ToArray() => (double[])Data.Clone();
 
     /// <summary>∂L/∂this as a tensor of the same shape (zeros if no gradient reached it).</summary>
-    public Tensor GradTensor() => new(Grad is null ? new double[Size] : (double[])Grad.Clone(), Shape);
+    public Tensor GradTensor() => new(Grad is null ? RecycledArrays.Zeroed(Size) : (double[])Grad.Clone(), Shape);
 
     /// <summary>Clears the accumulated gradient.</summary>
     public void ZeroGrad()
     {
-        if (SharesGrad) { Grad = new double[Size]; SharesGrad = false; }   // leave the view's gradient alone
+        if (SharesGrad) { Grad = RecycledArrays.Zeroed(Size); SharesGrad = false; }   // leave the view's gradient alone
         else if (Grad is not null) Array.Clear(Grad);
     }
 

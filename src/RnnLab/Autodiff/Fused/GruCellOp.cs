@@ -24,8 +24,8 @@ internal static class GruCellOp
         Array.Clear(gh);
         CellOps.Project(x, wIh, gi);                             // gi = x W_ihᵀ
         CellOps.ProjectHidden(batch, h.Data, 0, wHh, gh, 0);    // gh = h W_hhᵀ
-        var rT = new double[batch * hidden]; var zT = new double[batch * hidden];
-        var nT = new double[batch * hidden]; var hT = new double[batch * hidden];
+        var rT = RecycledArrays.Zeroed(batch * hidden); var zT = RecycledArrays.Zeroed(batch * hidden);
+        var nT = RecycledArrays.Zeroed(batch * hidden); var hT = RecycledArrays.Zeroed(batch * hidden);
         double[] hPrev = h.Data, bi = bIh.Data, bh = bHh.Data;
         Parallelism.For(batch, gates * 16L, (b0, b1) =>
         {

@@ -22,7 +22,7 @@ internal sealed class GruSequenceOp : SequenceOp
     private GruSequenceOp(Tensor x, bool batchFirst, bool reverse, Tensor? h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh)
         : base("Gru", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 1)
     {
-        _gates = GC.AllocateUninitializedArray<double>(T * B * G);
+        _gates = RecycledArrays.Uninitialized(T * B * G);
         _gh = Scratch(T * B * G);
     }
 

@@ -83,7 +83,7 @@ internal static class LstmCellOp
         return (hOut, cOut, iOut, fOut, gOut, oOut);
     }
 
-    private static double[] Uninitialized(int length) => GC.AllocateUninitializedArray<double>(length);
+    private static double[] Uninitialized(int length) => RecycledArrays.Uninitialized(length);
 
     /// <summary>
     /// Unit j of one row: z[zr + k·H + j] holds gate k's pre-activation without biases; c_prev is c_{t−1}.

@@ -26,9 +26,9 @@ internal sealed class LstmSequenceOp : SequenceOp
         : base("Lstm", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 2)
     {
         _c0 = c0;
-        _c0Values = c0?.Data ?? new double[B * H];
-        _gates = GC.AllocateUninitializedArray<double>(T * B * G);
-        _c = GC.AllocateUninitializedArray<double>(T * B * H);
+        _c0Values = c0?.Data ?? RecycledArrays.Zeroed(B * H);
+        _gates = RecycledArrays.Uninitialized(T * B * G);
+        _c = RecycledArrays.Uninitialized(T * B * H);
         _tanhC = Scratch(T * B * H);
     }
 

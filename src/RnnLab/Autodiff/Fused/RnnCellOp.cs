@@ -18,10 +18,10 @@ internal static class RnnCellOp
         Tensor bIh /* [H] */, Tensor bHh /* [H] */, bool relu)
     {
         int batch = x.Shape[0], hidden = h.Shape[1];
-        var a = new double[batch * hidden];                     // [B, H]
+        var a = RecycledArrays.Zeroed(batch * hidden);          // [B, H]
         CellOps.Project(x, wIh, a);                             // a  = x W_ihᵀ
         CellOps.ProjectHidden(batch, h.Data, 0, wHh, a, 0);    // a += h W_hhᵀ
-        var hT = new double[batch * hidden];
+        var hT = RecycledArrays.Zeroed(batch * hidden);
         double[] bi = bIh.Data, bh = bHh.Data;
         for (int b = 0; b < batch; b++)
             for (int j = 0; j < hidden; j++)

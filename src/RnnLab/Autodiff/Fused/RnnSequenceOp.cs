@@ -22,7 +22,7 @@ internal sealed class RnnSequenceOp : SequenceOp
         : base("Rnn", x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, totalCount: 2)
     {
         _relu = relu;
-        _a = GC.AllocateUninitializedArray<double>(T * B * H);
+        _a = RecycledArrays.Uninitialized(T * B * H);
     }
 
     /// <summary>

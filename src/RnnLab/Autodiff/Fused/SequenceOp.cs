@@ -58,7 +58,7 @@ internal abstract class SequenceOp
         _totalCount = totalCount;
         _steps = new Tensor[]?[T];
         _totals = new double[]?[totalCount];
-        Output = Tensor.Wrap(GC.AllocateUninitializedArray<double>(T * B * H), batchFirst ? [B, T, H] : [T, B, H]);   // every value is written
+        Output = Tensor.Wrap(RecycledArrays.Uninitialized(T * B * H), batchFirst ? [B, T, H] : [T, B, H]);   // every value is written
 
         Xp = !batchFirst && !reverse ? x.Data : Scratch(T * B * I);                 // filled by ForwardChunks
         Hs = Scratch((T + 1) * B * H);
@@ -159,7 +159,7 @@ internal abstract class SequenceOp
     /// <summary>A [B, H] copy of rows b of step s of a [T·B, width] buffer, columns from <paramref name="column"/>.</summary>
     protected double[] CopyStep(double[] buffer, int s, int width, int column)
     {
-        var values = new double[B * H];
+        var values = RecycledArrays.Uninitialized(B * H);
         for (int b = 0; b < B; b++) Array.Copy(buffer, (s * B + b) * width + column, values, b * H, H);
         return values;
     }
@@ -167,7 +167,7 @@ internal abstract class SequenceOp
     /// <summary>Step t's h as a [B, H] copy from the output.</summary>
     protected double[] CopyH(int t)
     {
-        var values = new double[B * H];
+        var values = RecycledArrays.Uninitialized(B * H);
         for (int b = 0; b < B; b++) Array.Copy(Output.Data, RowY(t, b) * H, values, b * H, H);
         return values;
     }
@@ -209,13 +209,13 @@ internal abstract class SequenceOp
     private void Backward()
     {
         _totalsFresh = _totals[0] is null;
-        for (int q = 0; q < _totalCount; q++) _totals[q] ??= GC.AllocateUninitializedArray<double>(T * B * H);   // zeroed by Accumulator
+        for (int q = 0; q < _totalCount; q++) _totals[q] ??= RecycledArrays.Uninitialized(T * B * H);   // zeroed by Accumulator
         foreach (var made in _steps)
             if (made is not null)
                 for (int q = 0; q < _totalCount; q++) made[q].GradBuffer();
         if (H0 is { RequiresGrad: true }) H0.GradBuffer();
         if (C0 is { RequiresGrad: true }) C0.GradBuffer();
-        OutputGrad = Output.Grad ?? new double[Output.Size];
+        OutputGrad = Output.Grad ?? RecycledArrays.Zeroed(Output.Size);
 
         var dzI = TapeBuffers.Rent(T * B * G);
         var dzH = SeparateHiddenGradient ? TapeBuffers.Rent(T * B * G) : dzI;

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using RnnLab.Autodiff;
+using RnnLab.Nn;
+using RnnLab.Training;
+
+namespace RnnLab.Tests.Performance;
+
+/// <summary>
+/// Large arrays are reused only once nothing can reach them: an array a tensor, a gradient or a bare variable still
+/// holds keeps its values through any amount of churn and collections, and a dropped one is handed out again.
+/// </summary>
+public sealed class RecycledArraysTests
+{
+    private const int Large = 20_000;   // doubles: above the large-object size (10,625)
+
+    // Makes and drops many large arrays of one length, filled with garbage, with full collections in between.
+    private static void Churn(int length, int rounds = 40)
+    {
+        for (int r = 0; r < rounds; r++)
+        {
+            Array.Fill(RecycledArrays.Uninitialized(length), double.NaN);
+            if (r % 8 == 7) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+        }
+    }
+
+    [Fact]
+    public void An_array_still_held_is_never_handed_out_again()
+    {
+        var held = RecycledArrays.Uninitialized(Large);
+        for (int i = 0; i < held.Length; i++) held[i] = i;
+        var seen = new HashSet<double[]>(ReferenceEqualityComparer.Instance);
+        for (int r = 0; r < 60; r++)
+        {
+            seen.Add(RecycledArrays.Uninitialized(Large));
+            if (r % 6 == 5) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+        }
+        Assert.DoesNotContain(held, seen);
+        for (int i = 0; i < held.Length; i++) Assert.Equal(i, held[i]);
+    }
+
+    [Fact]
+    public void A_dropped_array_is_handed_out_again()
+    {
+        const int length = Large + 11;   // a length no other test uses
+        var weak = DropOne(length);
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        Assert.True(weak.TryGetTarget(out var again), "the GC should not have freed it: its sentinel put it on the free list");
+        var reused = RecycledArrays.Uninitialized(length);
+        Assert.Same(again, reused);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference<double[]> DropOne(int length) => new(RecycledArrays.Uninitialized(length), trackResurrection: true);
+
+    [Fact]
+    public void Zeroed_clears_a_reused_array()
+    {
+        const int length = Large + 23;
+        Churn(length);
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        for (int r = 0; r < 10; r++) Assert.All(RecycledArrays.Zeroed(length), v => Assert.Equal(0.0, v));
+    }
+
+    [Fact]
+    public void Small_arrays_are_plain_GC_arrays()
+    {
+        var weak = DropOne(100);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        Assert.False(weak.TryGetTarget(out _));
+    }
+
+    [Fact]
+    public void Tensor_data_and_gradients_a_user_keeps_survive_later_training_steps()
+    {
+        var rng = new Rng(5);
+        var lstm = new Lstm(30, 48, rng, batchFirst: true);
+        var head = new Linear(48, 30, rng);
+        Tensor[] ps = [.. lstm.Parameters(), .. head.Parameters()];
+        var adam = new Adam(ps, learningRate: 1e-2);
+        var idx = Enumerable.Range(0, 16 * 40).Select(_ => rng.NextInt(30)).ToArray();
+        var x = Tensor.OneHot(idx, 30).Reshape(16, 40, 30);
+        var targets = idx.Select(i => (i + 3) % 30).ToArray();
+
+        double[] keptData = [], keptGrad = [], dataCopy = [], gradCopy = [];
+        IReadOnlyList<LstmStep> keptSteps = [];
+        double[] gateCopy = [];
+        for (int step = 0; step < 12; step++)
+        {
+            adam.ZeroGrad();
+            var run = lstm.Forward(x);
+            if (step == 2) gateCopy = (double[])lstm.Forward(x).Steps[0][9].F.Data.Clone();   // the same weights: the same gates
+            var loss = Tensor.CrossEntropy(head.Forward(run.Output.Reshape(16 * 40, 48)), targets);
+            loss.Backward();
+            adam.Step();
+            if (step == 2)
+            {
+                keptData = run.Output.Data; keptGrad = run.Output.Grad!; keptSteps = run.Steps[0];   // only the arrays
+                dataCopy = (double[])keptData.Clone(); gradCopy = (double[])keptGrad.Clone();
+            }
+            GC.Collect(); GC.WaitForPendingFinalizers();
+        }
+        Assert.Equal(dataCopy, keptData);
+        Assert.Equal(gradCopy, keptGrad);
+        Assert.Equal(gateCopy, keptSteps[9].F.Data);   // made only now, from the per-sequence gates the op kept
+    }
+}
