@@ -41,7 +41,7 @@ public sealed partial class Tensor
     /// <summary>
     /// <see cref="Record"/> for a fused op with several outputs: they share one node, which runs once, after every
     /// consumer of every output, and whose <paramref name="backward"/> reads each output's gradient (null if none reached it).
-    /// <paramref name="release"/> gives back the scratch buffers only <paramref name="backward"/> reads (see <see cref="TapeBuffers"/>):
+    /// <paramref name="release"/> gives back the scratch buffers only <paramref name="backward"/> reads (see <see cref="RecycledArrays"/>):
     /// it runs when the node is freed after Backward(), or at once when no node is recorded.
     /// </summary>
     internal static void RecordFused(string op, Tensor[] outputs, Tensor[] inputs, Action backward, Action? release = null)

@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 namespace RnnLab.Autodiff;
 
 /// <summary>
-/// Where tensors get their large arrays (the .NET large-object heap's size and up: 85,000 bytes, 10,625 doubles). An
-/// array the program can no longer reach is not given back to the operating system but handed out again, so a training
-/// loop that makes the same tensors every step keeps reusing the same memory.
+/// Where tensors and tape nodes get their large arrays (the .NET large-object heap's size and up: 85,000 bytes, 10,625
+/// doubles). An array that is no longer used is not given back to the operating system but handed out again, so a
+/// training loop that makes the same tensors every step keeps reusing the same memory.
 /// <para>
 /// Why: the GC gives freed large-object memory back to the system and takes fresh pages for the next allocations, and
 /// every fresh 4 KiB page costs a page fault on first write. W1 (bench/) made ~22 MB of large arrays per step, ~1,200
@@ -13,45 +13,51 @@ namespace RnnLab.Autodiff;
 /// With recycling: 0 faults per step in steady state.
 /// </para>
 /// <para>
-/// How, without ever reusing memory someone still reads: each array handed out carries a small sentinel object that
-/// lives exactly as long as the array (a <see cref="ConditionalWeakTable{TKey,TValue}"/> entry). When the GC finds the
-/// array unreachable, the sentinel's finalizer runs and puts the array on the free list (finalization keeps what the
-/// sentinel references alive). So an array comes back only when no tensor, gradient, user variable or tape node holds
-/// it any more, whatever holds it. Contents of a reused array are whatever was left in it: <see cref="Uninitialized"/>
-/// is for callers that write every value, <see cref="Zeroed"/> clears.
+/// An array comes back in one of two ways, and never while something can still read it:
+/// <list type="bullet">
+/// <item><see cref="Return"/>: a tape node's scratch that only its own backward reads (an LSTM step's tanh c′, a
+///   sequence's ∂L/∂z) is given back when Backward() frees the node.</item>
+/// <item>Found by the GC: every array handed out carries a small sentinel object that lives exactly as long as the
+///   array (a <see cref="ConditionalWeakTable{TKey,TValue}"/> entry). When the GC finds the array unreachable, the
+///   sentinel's finalizer runs and puts the array on the free list (finalization keeps what the sentinel references
+///   alive). So a tensor's data, a gradient or a layer's per-sequence gates come back only when no tensor, user
+///   variable or tape node holds them any more.</item>
+/// </list>
 /// </para>
 /// <para>
-/// Arrays only come back after a GC, and a loop that takes its arrays from here hardly allocates, so the GC seldom runs
-/// by itself: after <see cref="CollectAfterBytes"/> of new arrays handed out since the last collection, a request that
-/// finds no free array of its length runs a full collection and waits for the finalizers first (W1: one collection
-/// every ~3 steps, as often as the GC ran by itself before). At most <see cref="MaxFreeBytes"/> are kept free; beyond
-/// that a dead array is left to the GC.
+/// A loop that takes its arrays from here hardly allocates, so the GC seldom runs by itself: when a request finds no
+/// free array of its length and <see cref="CollectAfterBytes"/> more are in use than after the last collection, a full
+/// collection runs and waits for the finalizers first (W1: one every ~3 steps, as often as the GC ran by itself
+/// before). After each full collection, of each length at most as many free arrays are kept as were taken since the
+/// collection before (none of a finished experiment's sizes), and at most <see cref="MaxFreeBytes"/> at any time.
+/// Contents of a reused array are whatever was left in it: <see cref="Uninitialized"/> is for callers that write every
+/// value, <see cref="Zeroed"/> clears.
 /// </para>
 /// </summary>
 internal static class RecycledArrays
 {
     private const int MinLength = 85_000 / sizeof(double);
-    private const long CollectAfterBytes = 64L << 20, MaxFreeBytes = 128L << 20;
-    private static readonly Dictionary<int, Stack<double[]>> Free = [];
+    private const long CollectAfterBytes = 32L << 20, MaxFreeBytes = 128L << 20;
+    private static readonly Dictionary<int, FreeList> Free = [];
     private static readonly ConditionalWeakTable<double[], Sentinel> Sentinels = new();
-    private static long _freeBytes, _handedOut, _handedOutAfterCollect;
+    private static long _freeBytes, _inUse, _inUseAfterCollect;
+    private static int _trimmedAt;
 
     /// <summary>An array of exactly <paramref name="length"/> values with undefined contents: the caller writes every value.</summary>
     public static double[] Uninitialized(int length)
     {
         if (length < MinLength) return GC.AllocateUninitializedArray<double>(length);
         var array = TakeFree(length);
-        if (array is null && Interlocked.Read(ref _handedOut) > Interlocked.Read(ref _handedOutAfterCollect) + CollectAfterBytes)
+        if (array is null && Interlocked.Read(ref _inUse) > Interlocked.Read(ref _inUseAfterCollect) + CollectAfterBytes)
         {
-            GC.Collect();                                                  // finds the dead arrays …
-            GC.WaitForPendingFinalizers();                                 // … and their sentinels put them on the free list
-            Interlocked.Exchange(ref _handedOutAfterCollect, Interlocked.Read(ref _handedOut));
+            Collect();
             array = TakeFree(length);
         }
         array ??= GC.AllocateUninitializedArray<double>(length);
-        Interlocked.Add(ref _handedOut, 8L * length);
-        Sentinels.AddOrUpdate(array, new Sentinel(array));                // a reused array's old sentinel has run already
-        return array;
+        Interlocked.Add(ref _inUse, 8L * length);
+        if (!Sentinels.TryGetValue(array, out var sentinel)) Sentinels.Add(array, new Sentinel(array));
+        else if (sentinel.Ran) { sentinel.Ran = false; GC.ReRegisterForFinalize(sentinel); }   // came back through the GC
+        return array;                                                                          // (a returned one's still waits)
     }
 
     /// <summary>An array of exactly <paramref name="length"/> zeros.</summary>
@@ -63,31 +69,91 @@ internal static class RecycledArrays
         return array;
     }
 
+    /// <summary>Gives back an array from <see cref="Uninitialized"/> that nothing will read again (a node's scratch).</summary>
+    public static void Return(double[] array)
+    {
+        if (array.Length < MinLength) return;
+        Interlocked.Add(ref _inUse, -8L * array.Length);
+        Keep(array);
+    }
+
     private static double[]? TakeFree(int length)
     {
         lock (Free)
         {
-            if (!Free.TryGetValue(length, out var stack) || !stack.TryPop(out var array)) return null;
+            if (!Free.TryGetValue(length, out var list) || !list.Arrays.TryPop(out var array)) return null;
+            list.Taken++;
             _freeBytes -= 8L * length;
             return array;
         }
     }
 
-    // On the finalizer thread, once the GC found the array unreachable.
-    private static void GiveBack(double[] array)
+    private static void Keep(double[] array)
     {
-        Interlocked.Add(ref _handedOut, -8L * array.Length);
         lock (Free)
         {
-            if (_freeBytes + 8L * array.Length > MaxFreeBytes) return;
-            if (!Free.TryGetValue(array.Length, out var stack)) Free[array.Length] = stack = new Stack<double[]>();
-            stack.Push(array);
+            Trim();
+            if (_freeBytes + 8L * array.Length > MaxFreeBytes) { LetGo(array); return; }
+            if (!Free.TryGetValue(array.Length, out var list)) Free[array.Length] = list = new FreeList();
+            list.Arrays.Push(array);
             _freeBytes += 8L * array.Length;
         }
     }
 
+    // Called on the finalizer thread once the GC found the array unreachable.
+    private static void GiveBack(double[] array)
+    {
+        Interlocked.Add(ref _inUse, -8L * array.Length);
+        Keep(array);
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();                                      // finds the dead arrays …
+        GC.WaitForPendingFinalizers();                     // … and their sentinels put them on the free list
+        Interlocked.Exchange(ref _inUseAfterCollect, Interlocked.Read(ref _inUse));
+    }
+
+    // After each full collection (the GC's or ours): keeps of each length at most as many free arrays as were taken
+    // since the one before, and lets go of the rest (all of them for a length nobody asks for any more). Under the lock.
+    private static void Trim()
+    {
+        int epoch = GC.CollectionCount(2);
+        if (epoch == _trimmedAt) return;
+        _trimmedAt = epoch;
+        foreach (var (length, list) in Free.ToList())
+        {
+            while (list.Arrays.Count > list.Taken)
+            {
+                LetGo(list.Arrays.Pop());
+                _freeBytes -= 8L * length;
+            }
+            if (list.Taken == 0) Free.Remove(length);
+            list.Taken = 0;
+        }
+    }
+
+    // An array no longer kept: once unreachable, the GC has it for good.
+    private static void LetGo(double[] array)
+    {
+        if (Sentinels.TryGetValue(array, out var sentinel)) sentinel.LetGo = true;
+    }
+
+    private sealed class FreeList
+    {
+        public readonly Stack<double[]> Arrays = new();
+        public int Taken;                                  // arrays taken since the last full collection
+    }
+
     private sealed class Sentinel(double[] array)
     {
-        ~Sentinel() => GiveBack(array);
+        public bool Ran, LetGo;
+
+        ~Sentinel()
+        {
+            if (LetGo) return;
+            Ran = true;
+            GiveBack(array);
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace RnnLab.Tests.Autodiff;
 /// <summary>
 /// What the tape does to allocate less, and that none of it changes a number: a Reshape that is its input's only use
 /// shares the gradient buffer with it (and stops sharing as soon as either could diverge), nodes are freed during
-/// backward, and the fused cells' private scratch comes back from <see cref="TapeBuffers"/> without leaking old values.
+/// backward, and the fused cells' private scratch comes back from <see cref="RecycledArrays"/> without leaking old values.
 /// </summary>
 public sealed class TapeMemoryTests
 {
@@ -83,6 +83,9 @@ public sealed class TapeMemoryTests
         for (int k = 0; k < only.Count; k++) Assert.Equal(twoUses[k], only[k]);
     }
 
+    // Batch rows of the fused LSTM steps below: enough that a step's [B, H] scratch is a recycled (large) array.
+    private const int Rows = 1600;
+
     // Three fused LSTM steps, a weighted loss on every h, backward; returns the parameters' gradients.
     private static List<double[]> LstmGradients(bool retainTwice, bool poisonBetweenPasses = false)
     {
@@ -92,15 +95,15 @@ public sealed class TapeMemoryTests
         Tensor loss = Tensor.Scalar(0);
         for (int t = 0; t < 3; t++)
         {
-            var x = Tensor.Normal(rng, 0, 1, 4, 5);
+            var x = Tensor.Normal(rng, 0, 1, Rows, 5);
             var s = cell.Step(x, state);
-            loss = loss + (s.H * Tensor.Normal(rng, 0, 1, 4, 7)).Sum();
+            loss = loss + (s.H * Tensor.Normal(rng, 0, 1, Rows, 7)).Sum();
             state = s.State;
         }
         loss.Backward(retainGraph: retainTwice);
         if (retainTwice)
         {
-            if (poisonBetweenPasses) PoisonPool(4 * 7);
+            if (poisonBetweenPasses) PoisonPool(Rows * 7);
             loss.Backward();
         }
         return cell.Parameters().Select(p => p.Grad!).ToList();
@@ -109,15 +112,15 @@ public sealed class TapeMemoryTests
     // Fills whatever the pool will hand out next for this length with NaN.
     private static void PoisonPool(int length)
     {
-        var taken = Enumerable.Range(0, 16).Select(_ => TapeBuffers.Rent(length)).ToList();
-        foreach (var junk in taken) { Array.Fill(junk, double.NaN); TapeBuffers.Return(junk); }
+        var taken = Enumerable.Range(0, 16).Select(_ => RecycledArrays.Uninitialized(length)).ToList();
+        foreach (var junk in taken) { Array.Fill(junk, double.NaN); RecycledArrays.Return(junk); }
     }
 
     [Fact]
     public void Fused_cells_overwrite_recycled_scratch_and_keep_it_until_the_graph_is_freed()
     {
         var fresh = LstmGradients(retainTwice: false);
-        PoisonPool(4 * 7);
+        PoisonPool(Rows * 7);
         Assert.Equal(fresh, LstmGradients(retainTwice: false));        // exact bits: recycled tanh c' is overwritten
         // A retained graph keeps its scratch: poisoning the pool between the two passes changes nothing.
         Assert.Equal(LstmGradients(retainTwice: true), LstmGradients(retainTwice: true, poisonBetweenPasses: true));

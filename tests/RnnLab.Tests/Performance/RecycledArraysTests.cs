@@ -66,7 +66,7 @@ public sealed class RecycledArraysTests
     {
         var weak = DropOne(100);
         GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
-        Assert.False(weak.TryGetTarget(out _));
+        Assert.False(IsAlive(weak));
     }
 
     [Fact]
@@ -103,4 +103,44 @@ public sealed class RecycledArraysTests
         Assert.Equal(gradCopy, keptGrad);
         Assert.Equal(gateCopy, keptSteps[9].F.Data);   // made only now, from the per-sequence gates the op kept
     }
+
+    [Fact]
+    public void A_returned_array_is_handed_out_again_and_later_still_comes_back_through_the_GC()
+    {
+        const int length = Large + 37;
+        var weak = ReturnTakeAndDrop(length);
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        Assert.True(weak.TryGetTarget(out var again));
+        Assert.Same(again, RecycledArrays.Uninitialized(length));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference<double[]> ReturnTakeAndDrop(int length)
+    {
+        var scratch = RecycledArrays.Uninitialized(length);
+        RecycledArrays.Return(scratch);
+        var taken = RecycledArrays.Uninitialized(length);
+        Assert.Same(scratch, taken);
+        return new(taken, trackResurrection: true);
+    }
+
+    [Fact]
+    public void Lengths_nobody_asks_for_any_more_are_let_go_at_the_next_collections()
+    {
+        const int stale = Large + 53;
+        var weak = DropOne(stale);
+        GC.Collect(); GC.WaitForPendingFinalizers();
+        Assert.True(IsAlive(weak), "on the free list after the first collection");
+        for (int round = 0; round < 3; round++)   // other lengths are taken and given back; this one is not asked for
+        {
+            RecycledArrays.Return(RecycledArrays.Uninitialized(Large * 8));
+            GC.Collect(); GC.WaitForPendingFinalizers();
+        }
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        Assert.False(IsAlive(weak));
+    }
+
+    // In a method of its own, so that no temporary in the test's frame keeps the array alive.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsAlive(WeakReference<double[]> weak) => weak.TryGetTarget(out _);
 }

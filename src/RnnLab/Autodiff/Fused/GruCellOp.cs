@@ -20,7 +20,7 @@ internal static class GruCellOp
     {
         int batch = x.Shape[0], hidden = h.Shape[1], gates = 3 * hidden;
         var gi = CellOps.Rent(batch, gates);                     // [B, 3H]
-        var gh = TapeBuffers.Rent(batch * gates);                // [B, 3H], kept: backward needs gh_n
+        var gh = RecycledArrays.Uninitialized(batch * gates);                // [B, 3H], kept: backward needs gh_n
         Array.Clear(gh);
         CellOps.Project(x, wIh, gi);                             // gi = x W_ihᵀ
         CellOps.ProjectHidden(batch, h.Data, 0, wHh, gh, 0);    // gh = h W_hhᵀ
@@ -69,7 +69,7 @@ internal static class GruCellOp
             CellOps.Backward(dgi, dgh, x, h, wIh, wHh, bIh, bHh);
             CellOps.Return(dgi);
             CellOps.Return(dgh);
-        }, release: () => TapeBuffers.Return(gh));
+        }, release: () => RecycledArrays.Return(gh));
         return (hOut, rOut, zOut, nOut);
     }
 

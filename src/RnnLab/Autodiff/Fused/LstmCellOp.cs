@@ -28,7 +28,7 @@ internal static class LstmCellOp
         var iT = Uninitialized(batch * hidden); var fT = Uninitialized(batch * hidden);   // every value is written below
         var gT = Uninitialized(batch * hidden); var oT = Uninitialized(batch * hidden);
         var cT = Uninitialized(batch * hidden); var hT = Uninitialized(batch * hidden);
-        var tanhC = TapeBuffers.Rent(batch * hidden);                                  // kept for backward only
+        var tanhC = RecycledArrays.Uninitialized(batch * hidden);                                  // kept for backward only
         double[] cPrev = c.Data, bi = bIh.Data, bh = bHh.Data;
         Parallelism.For(batch, gates * 16L, (b0, b1) =>
         {
@@ -79,7 +79,7 @@ internal static class LstmCellOp
             });
             CellOps.Backward(dz, dz, x, h, wIh, wHh, bIh, bHh);                        // the four products and the bias sums
             CellOps.Return(dz);
-        }, release: () => TapeBuffers.Return(tanhC));
+        }, release: () => RecycledArrays.Return(tanhC));
         return (hOut, cOut, iOut, fOut, gOut, oOut);
     }
 

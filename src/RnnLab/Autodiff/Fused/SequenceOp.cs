@@ -43,7 +43,7 @@ internal abstract class SequenceOp
     private readonly Tensor[]?[] _steps;       // per s: the step's tensors once a user read them
     private readonly double[]?[] _totals;      // per state quantity, [T·B, H]: ∂L/∂(it) of the steps nobody read before Backward()
     private bool _totalsFresh;                  // in the first Backward(), until every chunk has zeroed its rows of the totals
-    private readonly List<double[]> _scratch = [];   // TapeBuffers given back when the node is freed
+    private readonly List<double[]> _scratch = [];   // given back (RecycledArrays.Return) when the node is freed
     private Node? _node;
 
     protected SequenceOp(string op, Tensor x, bool batchFirst, bool reverse, Tensor? h0,
@@ -72,10 +72,10 @@ internal abstract class SequenceOp
     /// <summary>The row of X and Y that holds time t of batch row b.</summary>
     protected int RowY(int t, int b) => BatchFirst ? b * T + t : t * B + b;
 
-    /// <summary>A TapeBuffer kept until the node is freed (contents undefined).</summary>
+    /// <summary>A scratch array kept until the node is freed (contents undefined).</summary>
     protected double[] Scratch(int length)
     {
-        var buffer = TapeBuffers.Rent(length);
+        var buffer = RecycledArrays.Uninitialized(length);
         _scratch.Add(buffer);
         return buffer;
     }
@@ -131,7 +131,7 @@ internal abstract class SequenceOp
 
     private void Release()
     {
-        foreach (var buffer in _scratch) TapeBuffers.Return(buffer);
+        foreach (var buffer in _scratch) RecycledArrays.Return(buffer);
         _scratch.Clear();
     }
 
@@ -217,13 +217,13 @@ internal abstract class SequenceOp
         if (C0 is { RequiresGrad: true }) C0.GradBuffer();
         OutputGrad = Output.Grad ?? RecycledArrays.Zeroed(Output.Size);
 
-        var dzI = TapeBuffers.Rent(T * B * G);
-        var dzH = SeparateHiddenGradient ? TapeBuffers.Rent(T * B * G) : dzI;
+        var dzI = RecycledArrays.Uninitialized(T * B * G);
+        var dzH = SeparateHiddenGradient ? RecycledArrays.Uninitialized(T * B * G) : dzI;
         BackwardSteps(dzI, dzH);
         _totalsFresh = false;
         WeightGradients(dzI, dzH);
-        TapeBuffers.Return(dzI);
-        if (dzH != dzI) TapeBuffers.Return(dzH);
+        RecycledArrays.Return(dzI);
+        if (dzH != dzI) RecycledArrays.Return(dzH);
     }
 
     /// <summary>
