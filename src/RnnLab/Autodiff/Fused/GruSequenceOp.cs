@@ -44,7 +44,6 @@ internal sealed class GruSequenceOp : SequenceOp
     // All T steps for batch rows [b0, b1).
     private void ForwardRows(int b0, int b1)
     {
-        using var packs = PackScope.Open();                                           // W_hhᵀ packed once for these rows
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, gh = _gh;
         int step = B * H;
         var gi = CellOps.Rent(b1 - b0, G);                                           // gi_s for these rows [rows, 3H], reused every step
@@ -84,7 +83,6 @@ internal sealed class GruSequenceOp : SequenceOp
     // All T steps for batch rows [b0, b1), from the last: the carry holds dh_{s+1} ⊙ z_{s+1} + dGH_{s+1} W_hh.
     private void BackwardRows(int b0, int b1, double[] dgi, double[] dgh)
     {
-        using var packs = PackScope.Open();                                           // W_hh packed once for these rows
         int rows = b1 - b0;
         var dhCarry = CellOps.Rent(rows, H);                                          // [rows, H]
         double[] dY = OutputGrad;

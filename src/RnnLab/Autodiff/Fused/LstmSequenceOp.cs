@@ -50,7 +50,6 @@ internal sealed class LstmSequenceOp : SequenceOp
     // All T steps for batch rows [b0, b1). (Sizes and arrays are copied to locals: the inner loops read them.)
     private void ForwardRows(int b0, int b1)
     {
-        using var packs = PackScope.Open();                                           // W_hhᵀ packed once for these rows
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, c = _c, tanhC = _tanhC;
         double[] c0 = _c0Values;
         int hidden = H, width = G, batch = B, step = batch * hidden;
@@ -94,7 +93,6 @@ internal sealed class LstmSequenceOp : SequenceOp
     // All T steps for batch rows [b0, b1), from the last: the carries hold what step s + 1 passes back to step s.
     private void BackwardRows(int b0, int b1, double[] dz)
     {
-        using var packs = PackScope.Open();                                           // W_hh packed once for these rows
         int hidden = H, width = G, batch = B, rows = b1 - b0, step = batch * hidden;
         var dhCarry = CellOps.Rent(rows, hidden);                                     // dZ_{s+1} W_hh            [rows, H]
         var dcCarry = CellOps.Rent(rows, hidden);                                     // dc_{s+1} ⊙ f_{s+1}       [rows, H]

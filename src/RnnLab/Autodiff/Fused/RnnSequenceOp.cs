@@ -41,7 +41,6 @@ internal sealed class RnnSequenceOp : SequenceOp
     // All T steps for batch rows [b0, b1).
     private void ForwardRows(int b0, int b1)
     {
-        using var packs = PackScope.Open();                                           // W_hhᵀ packed once for these rows
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, a = _a;
         int step = B * H;
         for (int s = 0; s < T; s++)
@@ -74,7 +73,6 @@ internal sealed class RnnSequenceOp : SequenceOp
     // All T steps for batch rows [b0, b1), from the last: the carry holds da_{s+1} W_hh.
     private void BackwardRows(int b0, int b1, double[] da)
     {
-        using var packs = PackScope.Open();                                           // W_hh packed once for these rows
         int rows = b1 - b0, step = B * H;
         var dhCarry = CellOps.Rent(rows, H);                                          // [rows, H]
         double[] dY = OutputGrad;

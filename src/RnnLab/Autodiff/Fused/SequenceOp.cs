@@ -7,13 +7,13 @@ namespace RnnLab.Autodiff;
 /// <item>Steps are numbered in the order they run, s = 0 … T−1 (time t = s forward, t = T−1−s for the reverse
 ///   direction). Every per-sequence buffer is [T·B, ·] in that order, row s·B + b; the input X and the output Y keep
 ///   the caller's layout ([T, B, ·] or batch first [B, T, ·]).</item>
-/// <item>Forward: the batch rows are split into chunks of at least 4 rows and each thread runs all T steps of its rows,
-///   with no synchronisation per step (its products run serially inside the region): per step x_s W_ihᵀ (a row gather
+/// <item>Forward: the batch rows are split into groups of 4 and a thread runs all T steps of a group's rows, then takes
+///   the next group, with no synchronisation per step (its products run serially inside the region): per step x_s W_ihᵀ (a row gather
 ///   for one-hot inputs), h_{s−1} W_hhᵀ and the cell's nonlinearities. Every element is computed as a cell step over the
 ///   whole batch computes it, so the values are the bits of stepping the cell by hand, on any thread count. (One
 ///   product of X W_ihᵀ over all T·B rows was tried first: it writes the whole [T·B, G] buffer before the steps read it
 ///   back from memory, which cost W1 more than the T small products it saves.)</item>
-/// <item>Backward: per step (reverse order, per chunk again) ∂L/∂(pre-activations) into one [T·B, G·H] buffer, then
+/// <item>Backward: per step (reverse order, per group again) ∂L/∂(pre-activations) into one [T·B, G·H] buffer, then
 ///   each weight gradient as ONE product over all T·B rows: dW_hh += dZᵀ H_prev, dW_ih += dZᵀ X, the bias sums, and
 ///   dX = dZ W_ih. Only the order of the sums differs from the per-step path (the gradients agree to rounding).</item>
 /// <item>Step records: <see cref="Step"/> makes step t's tensors (fresh arrays copied from the per-sequence buffers)
@@ -94,15 +94,27 @@ internal abstract class SequenceOp
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>(b0, b1) over batch rows in chunks of at least 4 rows, one region, each chunk on one
-    /// thread. Fewer than 8 rows, or more inputs than one K block: one call over all rows, outside any region. Then every
-    /// product a chunk makes sums each element as a cell step over the whole batch does (<see cref="Gemm.SameSumsForAnyRows"/>).
+    /// Runs <paramref name="body"/>(b0, b1) over the batch rows in groups of 4 (the last group takes the rest), each group
+    /// on one thread, in one region: every thread takes the next group when it finishes one, so a slower core does fewer
+    /// (the two cores of a virtual machine are often not equally fast), and packs W_hh once for all its groups. One
+    /// thread, fewer than 8 rows, or more inputs than one K block: one call over all rows, outside any region. Either way
+    /// every product sums each element as a cell step over the whole batch does (<see cref="Gemm.SameSumsForAnyRows"/>),
+    /// so which thread runs which group changes no bit.
     /// </summary>
     protected void ForChunks(Action<int, int> body)
     {
         int groups = B / 4;
-        if (groups < 2 || !Gemm.SameSumsForAnyRows(4, I)) { body(0, B); return; }
-        Parallelism.For(groups, 8L * T * G * H, (g0, g1) => body(4 * g0, g1 == groups ? B : 4 * g1));
+        if (groups < 2 || Parallelism.MaxThreads == 1 || Parallelism.InRegion || !Gemm.SameSumsForAnyRows(4, I))
+        {
+            using (PackScope.Open()) body(0, B);
+            return;
+        }
+        int next = -1;                                                               // the last group taken
+        Parallelism.For(Math.Min(Parallelism.MaxThreads, groups), 8L * T * G * H * groups, (_, _) =>
+        {
+            using var packs = PackScope.Open();
+            for (int g; (g = Interlocked.Increment(ref next)) < groups;) body(4 * g, g == groups - 1 ? B : 4 * g + 4);
+        });
     }
 
     /// <summary>
