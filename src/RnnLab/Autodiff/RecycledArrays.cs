@@ -56,8 +56,8 @@ internal static class RecycledArrays
         array ??= GC.AllocateUninitializedArray<double>(length);
         Interlocked.Add(ref _inUse, 8L * length);
         if (!Sentinels.TryGetValue(array, out var sentinel)) Sentinels.Add(array, new Sentinel(array));
-        else if (sentinel.Ran) { sentinel.Ran = false; GC.ReRegisterForFinalize(sentinel); }   // came back through the GC
-        return array;                                                                          // (a returned one's still waits)
+        else if (sentinel.Ran) { sentinel.Ran = false; GC.ReRegisterForFinalize(sentinel); }   // came back through the GC;
+        return array;                                                   // one given back by Return still has its sentinel waiting
     }
 
     /// <summary>An array of exactly <paramref name="length"/> zeros.</summary>
@@ -69,7 +69,10 @@ internal static class RecycledArrays
         return array;
     }
 
-    /// <summary>Gives back an array from <see cref="Uninitialized"/> that nothing will read again (a node's scratch).</summary>
+    /// <summary>
+    /// Gives back an array from <see cref="Uninitialized"/> that nothing will read again (a node's scratch; also what a
+    /// sentinel does once the GC found its array unreachable, on the finalizer thread).
+    /// </summary>
     public static void Return(double[] array)
     {
         if (array.Length < MinLength) return;
@@ -98,13 +101,6 @@ internal static class RecycledArrays
             list.Arrays.Push(array);
             _freeBytes += 8L * array.Length;
         }
-    }
-
-    // Called on the finalizer thread once the GC found the array unreachable.
-    private static void GiveBack(double[] array)
-    {
-        Interlocked.Add(ref _inUse, -8L * array.Length);
-        Keep(array);
     }
 
     private static void Collect()
@@ -153,7 +149,7 @@ internal static class RecycledArrays
         {
             if (LetGo) return;
             Ran = true;
-            GiveBack(array);
+            Return(array);
         }
     }
 }
