@@ -9,8 +9,7 @@ namespace RnnLab.Autodiff;
 ///   the caller's layout ([T, B, ·] or batch first [B, T, ·]).</item>
 /// <item>Forward: the batch rows are split into groups of 4 and a thread runs all T steps of a group's rows, then
 ///   takes the next group, with no synchronisation per step (its products run serially inside the region): per step
-///   x_s W_ihᵀ (a row gather
-///   for one-hot inputs), h_{s−1} W_hhᵀ and the cell's nonlinearities. Every element is computed as a cell step over the
+///   x_s W_ihᵀ (a row gather for one-hot inputs), h_{s−1} W_hhᵀ and the cell's nonlinearities. Every element is computed as a cell step over the
 ///   whole batch computes it, so the values are the bits of stepping the cell by hand, on any thread count. (One
 ///   product of X W_ihᵀ over all T·B rows was tried first: it writes the whole [T·B, G] buffer before the steps read it
 ///   back from memory, which cost W1 more than the T small products it saves.)</item>
