@@ -8,11 +8,11 @@ namespace RnnLab.Autodiff;
 ///   direction). Every per-sequence buffer is [T·B, ·] in that order, row s·B + b; the input X and the output Y keep
 ///   the caller's layout ([T, B, ·] or batch first [B, T, ·]).</item>
 /// <item>Forward: the batch rows are split into groups of 4 and a thread runs all T steps of a group's rows, then
-///   takes the next group, with no synchronisation per step (its products run serially inside the region): per step
-///   x_s W_ihᵀ (a row gather for one-hot inputs), h_{s−1} W_hhᵀ and the cell's nonlinearities. Every element is computed as a cell step over the
-///   whole batch computes it, so the values are the bits of stepping the cell by hand, on any thread count. (One
-///   product of X W_ihᵀ over all T·B rows was tried first: it writes the whole [T·B, G] buffer before the steps read it
-///   back from memory, which cost W1 more than the T small products it saves.)</item>
+///   takes the next group, with no synchronisation per step (its products run serially inside the region): per step x_s
+///   W_ihᵀ (a row gather for one-hot inputs), h_{s−1} W_hhᵀ and the cell's nonlinearities. Every element is computed as
+///   a cell step over the whole batch computes it, so the values are the bits of stepping the cell by hand, on any
+///   thread count. (One product of X W_ihᵀ over all T·B rows was tried first: it writes the whole [T·B, G] buffer
+///   before the steps read it back from memory, which cost W1 more than the T small products it saves.)</item>
 /// <item>Backward: per step (reverse order, per group again) ∂L/∂(pre-activations) into one [T·B, G·H] buffer, then
 ///   each weight gradient as ONE product over all T·B rows: dW_hh += dZᵀ H_prev, dW_ih += dZᵀ X, the bias sums, and
 ///   dX = dZ W_ih. Only the order of the sums differs from the per-step path (the gradients agree to rounding).</item>
