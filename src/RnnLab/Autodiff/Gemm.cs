@@ -125,23 +125,35 @@ internal static class Gemm
     }
 
     // C[:, j] += op(A)[:, p] · op(B)[p, j] for each non-zero op(B)[p, j], p in order (dW_ih = dzᵀ x with one-hot x).
-    // Rows of C are split over threads; each element still sums over p in order.
+    // The non-zeros are listed once. Rows of C are split over threads; each piece copies its rows of C out transposed,
+    // so that a non-zero adds a contiguous run of op(A)'s column to a contiguous run of the copy (one vector FMA per
+    // element, as the scalar one), and copies them back once: written in place, two pieces' edge rows would share a cache
+    // line that both threads write for every non-zero.
     private static void SparseB(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
-        Parallelism.For(m, 8L * k, (i0, i1) =>   // ≈ one non-zero per row of op(B), a strided multiply-add costing ~8
+        var nonZeros = ArrayPool<(int P, int J, double Value)>.Shared.Rent(k * n / 8 + 1);   // IsSparse: at most 1 in 8
+        int count = 0;
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++)
+                if (b[p, j] != 0) nonZeros[count++] = (p, j, b[p, j]);
+        Parallelism.For(m, 2L * count + 2L * n, (i0, i1) =>
         {
-            for (int p = 0; p < k; p++)
-                for (int j = 0; j < n; j++)
-                {
-                    double bpj = b[p, j];
-                    if (bpj == 0) continue;
-                    for (int i = i0; i < i1; i++)
-                    {
-                        ref double cij = ref c[cOffset + i * n + j];
-                        cij = Math.FusedMultiplyAdd(a[i, p], bpj, cij);
-                    }
-                }
+            int rows = i1 - i0;
+            var ct = ArrayPool<double>.Shared.Rent(n * rows);                          // ct[j·rows + (i − i0)] = C[i, j]
+            for (int i = i0; i < i1; i++)
+                for (int j = 0; j < n; j++) ct[j * rows + i - i0] = c[cOffset + i * n + j];
+            for (int z = 0; z < count; z++)
+            {
+                var (p, j, value) = nonZeros[z];
+                var column = ct.AsSpan(j * rows, rows);
+                if (a.RowStride == 1) Axpy(value, a.Data.AsSpan(a.Offset + i0 + p * a.ColStride, rows), column);
+                else for (int i = i0; i < i1; i++) column[i - i0] = Math.FusedMultiplyAdd(a[i, p], value, column[i - i0]);
+            }
+            for (int i = i0; i < i1; i++)
+                for (int j = 0; j < n; j++) c[cOffset + i * n + j] = ct[j * rows + i - i0];
+            ArrayPool<double>.Shared.Return(ct);
         });
+        ArrayPool<(int, int, double)>.Shared.Return(nonZeros);
     }
 
     // One to three rows (batch 1 recurrences): NT as dot products of contiguous rows, NN/TN as AXPYs of B's rows.

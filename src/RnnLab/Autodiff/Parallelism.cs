@@ -18,61 +18,98 @@ public static class Parallelism
             : throw new RnnLabException($"Parallelism.MaxThreads: must be at least 1, got {value}");
     }
 
-    // True on a thread while it runs a chunk of a region (always on the kernel workers). A region opened there runs
-    // serially on that thread: the other threads are busy with their own chunks, so splitting again would only
+    // True on a thread while it runs a piece of a region (always on the kernel workers). A region opened there runs
+    // serially on that thread: the other threads are busy with their own pieces, so splitting again would only
     // oversubscribe the cores (a recurrent layer runs each thread's batch rows through all time steps in one region,
     // and the small products inside it must not fan out again).
     [ThreadStatic] private static bool _inRegion;
 
     internal static bool InRegion { get => _inRegion; set => _inRegion = value; }
 
-    /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) in contiguous chunks, in parallel when worth it.</summary>
+    /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) in contiguous pieces, in parallel when worth it.</summary>
     internal static void For(int count, long workPerItem, Action<int, int> body)
     {
-        int chunks = Chunks(count, workPerItem);
-        if (chunks <= 1) { body(0, count); return; }
-        RunChunks(count, chunks, body);
+        int pieces = Pieces(count, workPerItem);
+        if (pieces <= 1) { body(0, count); return; }
+        RunPieces(new Region(count, pieces, body));
     }
 
     /// <summary>
-    /// The same for a struct body: when the work fits one chunk (batch 1, small matrices) it runs on the calling thread
+    /// The same for a struct body: when the work fits one piece (batch 1, small matrices) it runs on the calling thread
     /// and nothing is allocated, where a lambda would allocate its closure on every call.
     /// </summary>
     internal static void For<TBody>(int count, long workPerItem, TBody body) where TBody : struct, IRangeBody
     {
-        int chunks = Chunks(count, workPerItem);
-        if (chunks <= 1) { body.Run(0, count); return; }
-        ForChunks(count, chunks, body);
+        int pieces = Pieces(count, workPerItem);
+        if (pieces <= 1) { body.Run(0, count); return; }
+        ForPieces(count, pieces, body);
     }
 
     // A method of its own, so that the closure over `body` is only allocated when the work really is split.
-    private static void ForChunks<TBody>(int count, int chunks, TBody body) where TBody : struct, IRangeBody =>
-        RunChunks(count, chunks, (start, end) => body.Run(start, end));
+    private static void ForPieces<TBody>(int count, int pieces, TBody body) where TBody : struct, IRangeBody =>
+        RunPieces(new Region(count, pieces, (start, end) => body.Run(start, end)));
 
-    // Chunk c covers items [count·c/chunks, count·(c+1)/chunks). The calling thread runs chunk 0 and the kernel workers
-    // the others. A training step opens hundreds of such regions of 0.1–1 ms each; the workers stay awake between them
-    // (see KernelWorkers), because waking a sleeping thread costs tens of microseconds each time. When the workers are
-    // already busy (kernels called from several threads at once) the region goes to the .NET thread pool instead.
-    // Either way every chunk is the same, so the results are too. A region inside a region runs serially (see _inRegion).
-    private static void RunChunks(int count, int chunks, Action<int, int> body)
+    // The calling thread and the kernel workers take the region's pieces one after another until none is left, so a
+    // thread on a slower core (the two vCPUs of a virtual machine often differ by a third) or one that wakes up late
+    // simply takes fewer. A training step opens hundreds of such regions of 0.1–1 ms each; the workers stay awake between
+    // them (see KernelWorkers), because waking a sleeping thread costs tens of microseconds each time. When the workers are
+    // already busy (kernels called from several threads at once) the region goes to the .NET thread pool instead. Which
+    // thread runs which piece never changes a value: every kernel computes each item by itself.
+    private static void RunPieces(Region region)
     {
-        if (!KernelWorkers.TryRun(count, chunks, body))
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
-            {
-                bool outer = _inRegion;
-                _inRegion = true;
-                try { body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)); }
-                finally { _inRegion = outer; }
-            });
+        int threads = Math.Min(MaxThreads, region.Pieces);
+        if (!KernelWorkers.TryRun(region, threads))
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => region.TakePieces());
+        region.ThrowIfFailed();
     }
 
-    // How many chunks to split `count` items into: one per thread at most, and at least 2^16 multiply-adds (say) per chunk,
-    // below which handing work to another thread costs more than it saves.
-    private static int Chunks(int count, long workPerItem)
+    // How many pieces to cut `count` items into: up to PiecesPerThread per thread (enough to even out cores of different
+    // speeds), and at least 2^16 multiply-adds (say) per piece, below which handing work to another thread costs more
+    // than it saves.
+    private static int Pieces(int count, long workPerItem)
     {
-        const long minWorkPerChunk = 1 << 16;
-        if (_inRegion) return 1;
-        return (int)Math.Min(Math.Min(MaxThreads, count), Math.Max(1, count * workPerItem / minWorkPerChunk));
+        const long minWorkPerPiece = 1 << 16;
+        const int piecesPerThread = 4;
+        if (_inRegion || MaxThreads == 1) return 1;
+        return (int)Math.Min(Math.Min((long)piecesPerThread * MaxThreads, count), Math.Max(1, count * workPerItem / minWorkPerPiece));
+    }
+}
+
+/// <summary>
+/// One parallel region: <see cref="Pieces"/> contiguous pieces of [0, count), piece p covering
+/// [count·p/pieces, count·(p+1)/pieces), handed out in order to whichever thread asks next.
+/// </summary>
+internal sealed class Region(int count, int pieces, Action<int, int> body)
+{
+    private int _next = -1;            // the last piece handed out
+    private Exception? _error;         // the first exception a piece threw; no piece starts after it
+
+    public int Pieces => pieces;
+
+    /// <summary>Runs pieces on the calling thread until none is left (a region inside one of them runs serially).</summary>
+    public void TakePieces()
+    {
+        bool outer = Parallelism.InRegion;
+        Parallelism.InRegion = true;
+        try
+        {
+            for (int p; (p = Interlocked.Increment(ref _next)) < pieces;)
+            {
+                try { body((int)((long)count * p / pieces), (int)((long)count * (p + 1) / pieces)); }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _error, e, null);
+                    Volatile.Write(ref _next, pieces);
+                }
+            }
+        }
+        finally { Parallelism.InRegion = outer; }
+    }
+
+    /// <summary>Rethrows (with its stack trace) the first exception a piece threw, once every thread is done.</summary>
+    public void ThrowIfFailed()
+    {
+        if (_error is not null) ExceptionDispatchInfo.Capture(_error).Throw();
     }
 }
 
@@ -83,10 +120,10 @@ internal interface IRangeBody
 }
 
 /// <summary>
-/// Background threads that run the chunks of one parallel region at a time (a region inside a region never gets here:
-/// it runs serially on the thread that opened it). After a chunk a worker spins for
-/// <see cref="SpinTime"/> waiting for the next one before it goes to sleep, so back-to-back regions (the gate pass,
-/// then the products, then the next time step) do not pay a thread wake-up each.
+/// Background threads that help with one parallel region at a time (a region inside a region never gets here: it runs
+/// serially on the thread that opened it). After a region a worker spins for <see cref="SpinTime"/> waiting for the
+/// next one before it goes to sleep, so back-to-back regions (the gate pass, then the products, then the next time step)
+/// do not pay a thread wake-up each.
 /// </summary>
 internal static class KernelWorkers
 {
@@ -95,23 +132,20 @@ internal static class KernelWorkers
     private static Worker[] _workers = [];
     private static int _busy; // 1 while a region uses the workers
 
-    /// <summary>Runs the region on the workers, or returns false when they are busy with another region.</summary>
-    public static bool TryRun(int count, int chunks, Action<int, int> body)
+    /// <summary>
+    /// Runs the region on the calling thread and threads − 1 workers, or returns false when they are busy with another
+    /// region. A worker that has not started by the time the caller finds no piece left is called off, so the caller
+    /// never waits for a sleeping worker to wake up only to find nothing to do.
+    /// </summary>
+    public static bool TryRun(Region region, int threads)
     {
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
         try
         {
-            Worker[] workers = Ensure(chunks - 1);
-            for (int c = 1; c < chunks; c++)
-                workers[c - 1].Post(body, (int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks));
-            Exception? first = null;
-            Parallelism.InRegion = true;
-            try { body(0, (int)((long)count / chunks)); }
-            catch (Exception e) { first = e; }
-            finally { Parallelism.InRegion = false; }
-            for (int c = 1; c < chunks; c++)
-                first ??= workers[c - 1].WaitDone();
-            if (first is not null) ExceptionDispatchInfo.Capture(first).Throw();
+            Worker[] workers = Ensure(threads - 1);
+            for (int w = 0; w < threads - 1; w++) workers[w].Post(region);
+            region.TakePieces();
+            for (int w = 0; w < threads - 1; w++) workers[w].WithdrawOrWait();
             return true;
         }
         finally { Volatile.Write(ref _busy, 0); }
@@ -133,46 +167,45 @@ internal static class KernelWorkers
     private sealed class Worker
     {
         private readonly SemaphoreSlim _wake = new(0);
-        private Action<int, int>? _body;
-        private int _start, _end;
-        private int _posted;   // 1: a chunk is waiting for this worker
-        private int _done;     // 1: the chunk has run
+        private Region? _region;
+        private int _posted;   // 1: a region is waiting for this worker (the worker or the poster sets it back to 0)
+        private int _done;     // 1: the worker has taken its pieces
         private int _sleeping; // 1: the worker is (about to be) blocked on _wake
-        private Exception? _error;
 
         public Worker(int index) =>
             new Thread(Loop) { IsBackground = true, Name = $"RnnLab kernel worker {index + 1}" }.Start();
 
-        public void Post(Action<int, int> body, int start, int end)
+        public void Post(Region region)
         {
-            (_body, _start, _end, _error) = (body, start, end, null);
+            _region = region;
             Volatile.Write(ref _done, 0);
             Volatile.Write(ref _posted, 1);
             if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
         }
 
-        public Exception? WaitDone()
+        // Calls the region off if the worker has not claimed it yet; otherwise waits until it has taken its pieces.
+        public void WithdrawOrWait()
         {
+            if (Interlocked.CompareExchange(ref _posted, 0, 1) == 1) return;
             var spinner = new SpinWait();
             while (Volatile.Read(ref _done) == 0) spinner.SpinOnce(sleep1Threshold: -1);
-            return _error;
         }
 
         private void Loop()
         {
-            Parallelism.InRegion = true;   // a worker only ever runs chunks of a region
+            Parallelism.InRegion = true;   // a worker only ever runs pieces of a region
             while (true)
             {
                 WaitForWork();
-                Volatile.Write(ref _posted, 0);
-                try { _body!(_start, _end); }
-                catch (Exception e) { _error = e; }
-                _body = null;
+                if (Interlocked.CompareExchange(ref _posted, 0, 1) != 1) continue;   // called off before we got to it
+                _region!.TakePieces();
+                _region = null;
                 Volatile.Write(ref _done, 1);
             }
         }
 
-        // Spin for a while; then announce that we sleep, look once more (a chunk may have been posted in between), and block.
+        // Spin for a while; then announce that we sleep, look once more (a region may have been posted in between), and
+        // block. Returns when a region was seen posted or the poster woke us (it may have called the region off since).
         private void WaitForWork()
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();

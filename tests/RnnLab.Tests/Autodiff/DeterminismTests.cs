@@ -50,15 +50,15 @@ public sealed class DeterminismTests
 
     [Theory]
     [InlineData(1, 1)]
-    [InlineData(2, 2)]
-    public void The_workload_is_split_into_as_many_chunks_as_threads(int threads, int expectedChunks)
+    [InlineData(2, 8)]
+    public void The_workload_is_cut_into_one_piece_on_one_thread_and_four_per_thread_on_more(int threads, int expectedPieces)
     {
-        int saved = Parallelism.MaxThreads, chunks = 0;
+        int saved = Parallelism.MaxThreads, pieces = 0;
         try
         {
             Parallelism.MaxThreads = threads;
-            Parallelism.For(64, 256L * 256, (_, _) => Interlocked.Increment(ref chunks));   // MatMul's rows and work per row above
-            Assert.Equal(expectedChunks, chunks);
+            Parallelism.For(64, 256L * 256, (_, _) => Interlocked.Increment(ref pieces));   // MatMul's rows and work per row above
+            Assert.Equal(expectedPieces, pieces);
         }
         finally { Parallelism.MaxThreads = saved; }
     }

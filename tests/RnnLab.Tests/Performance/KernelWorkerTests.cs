@@ -7,8 +7,9 @@ namespace RnnLab.Tests.Performance;
 
 /// <summary>
 /// The kernel workers behind <see cref="Parallelism.For(int, long, Action{int, int})"/>: every item runs exactly once,
-/// a worker's exception reaches the caller, a region inside a region and regions from several threads at once still
-/// finish (they fall back to the thread pool), and the workers wake up again after sleeping.
+/// pieces go to whichever thread is free, a worker's exception reaches the caller, a region inside a region and regions
+/// from several threads at once still finish (they fall back to the thread pool), and the workers wake up again after
+/// sleeping.
 /// </summary>
 [Collection(nameof(ThreadCountCollection))]
 public sealed class KernelWorkerTests
@@ -30,6 +31,21 @@ public sealed class KernelWorkerTests
     });
 
     [Fact]
+    public void Pieces_go_to_whichever_thread_is_free() => WithThreads(2, () =>
+    {
+        // The thread that takes piece 0 holds it until the other 7 pieces have run: only the other thread can run them
+        // (with the items split in fixed halves, 3 of them would wait behind piece 0, and it would time out).
+        int othersDone = 0;
+        bool waitedOut = false;
+        Parallelism.For(8, 1 << 16, (start, end) =>
+        {
+            if (start == 0) waitedOut = !SpinWait.SpinUntil(() => Volatile.Read(ref othersDone) == 7, TimeSpan.FromSeconds(10));
+            else Interlocked.Increment(ref othersDone);
+        });
+        Assert.False(waitedOut, $"only {othersDone} of the other 7 pieces ran while piece 0 was held");
+    });
+
+    [Fact]
     public void Workers_wake_up_after_sleeping() => WithThreads(2, () =>
     {
         Assert.All(CountVisits(10), v => Assert.Equal(1, v));
@@ -38,11 +54,11 @@ public sealed class KernelWorkerTests
     });
 
     [Fact]
-    public void An_exception_in_a_worker_chunk_reaches_the_caller_and_the_workers_keep_working() => WithThreads(2, () =>
+    public void An_exception_in_a_piece_reaches_the_caller_and_the_workers_keep_working() => WithThreads(2, () =>
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            Parallelism.For(10, 1 << 16, (start, end) => { if (start > 0) throw new InvalidOperationException("chunk " + start); }));
-        Assert.Equal("chunk 5", error.Message);
+            Parallelism.For(10, 1 << 16, (start, end) => { if (start > 0) throw new InvalidOperationException("piece " + start); }));
+        Assert.Matches("^piece [1-9]$", error.Message);
         Assert.All(CountVisits(10), v => Assert.Equal(1, v));
     });
 

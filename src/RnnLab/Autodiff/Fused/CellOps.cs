@@ -54,8 +54,8 @@ internal static class CellOps
     /// <summary>σ(x), computed as <see cref="SigmoidOp"/> does (the composed path's function).</summary>
     public static double Sigmoid(double x) => new SigmoidOp().F(x);
 
-    // db[j] += Σ_b d[b, j] for d [rows, cols], rows in order (a vector add per row: the same sums, four at a time).
-    private static void AddColumnSums(double[] d, int rows, int cols, double[] db)
+    /// <summary>db[j] += Σ_r d[r, j] for d [rows, cols], rows in order (a vector add per row).</summary>
+    public static void AddColumnSums(double[] d, int rows, int cols, double[] db)
     {
         for (int b = 0; b < rows; b++) Gemm.Axpy(1, d.AsSpan(b * cols, cols), db);
     }

@@ -41,13 +41,13 @@ internal sealed class GruSequenceOp : SequenceOp
 
     protected override bool SeparateHiddenGradient => true;
 
-    // All T steps for batch rows [b0, b1).
-    private void ForwardRows(int b0, int b1)
+    // Steps [s0, s1) for batch rows [b0, b1).
+    private void ForwardRows(int b0, int b1, int s0, int s1)
     {
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, gh = _gh;
         int step = B * H;
         var gi = CellOps.Rent(b1 - b0, G);                                           // gi_s for these rows [rows, 3H], reused every step
-        for (int s = 0; s < T; s++)
+        for (int s = s0; s < s1; s++)
         {
             int t = Time(s);
             ProjectInput(s, b0, b1, gi, 0);                                           // gi_s = x_s W_ihᵀ
@@ -78,7 +78,7 @@ internal sealed class GruSequenceOp : SequenceOp
         ];
     }
 
-    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks((b0, b1) => BackwardRows(b0, b1, dzI, dzH));
+    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI, dzH));
 
     // All T steps for batch rows [b0, b1), from the last: the carry holds dh_{s+1} ⊙ z_{s+1} + dGH_{s+1} W_hh.
     private void BackwardRows(int b0, int b1, double[] dgi, double[] dgh)

@@ -47,14 +47,14 @@ internal sealed class LstmSequenceOp : SequenceOp
 
     protected override Tensor? C0 => _c0;
 
-    // All T steps for batch rows [b0, b1). (Sizes and arrays are copied to locals: the inner loops read them.)
-    private void ForwardRows(int b0, int b1)
+    // Steps [s0, s1) for batch rows [b0, b1). (Sizes and arrays are copied to locals: the inner loops read them.)
+    private void ForwardRows(int b0, int b1, int s0, int s1)
     {
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, gates = _gates, c = _c, tanhC = _tanhC;
         double[] c0 = _c0Values;
         int hidden = H, width = G, batch = B, step = batch * hidden;
         var z = CellOps.Rent(b1 - b0, width);                                        // z_s for these rows [rows, 4H], reused every step
-        for (int s = 0; s < T; s++)
+        for (int s = s0; s < s1; s++)
         {
             int t = Time(s);
             ProjectInput(s, b0, b1, z, 0);                                            // z_s = x_s W_ihᵀ
@@ -88,7 +88,7 @@ internal sealed class LstmSequenceOp : SequenceOp
         ];
     }
 
-    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks((b0, b1) => BackwardRows(b0, b1, dzI));
+    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI));
 
     // All T steps for batch rows [b0, b1), from the last: the carries hold what step s + 1 passes back to step s.
     private void BackwardRows(int b0, int b1, double[] dz)

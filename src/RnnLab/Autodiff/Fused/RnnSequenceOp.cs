@@ -38,12 +38,12 @@ internal sealed class RnnSequenceOp : SequenceOp
         return op;
     }
 
-    // All T steps for batch rows [b0, b1).
-    private void ForwardRows(int b0, int b1)
+    // Steps [s0, s1) for batch rows [b0, b1).
+    private void ForwardRows(int b0, int b1, int s0, int s1)
     {
         double[] bi = BIh.Data, bh = BHh.Data, y = Output.Data, hs = Hs, a = _a;
         int step = B * H;
-        for (int s = 0; s < T; s++)
+        for (int s = s0; s < s1; s++)
         {
             int t = Time(s);
             ProjectInput(s, b0, b1, a, (s * B + b0) * H);                                               // a_s = x_s W_ihᵀ
@@ -68,7 +68,7 @@ internal sealed class RnnSequenceOp : SequenceOp
         return [Tensor.Wrap(CopyH(t), shape), Tensor.Wrap(CopyStep(_a, s, H, 0), shape)];
     }
 
-    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks((b0, b1) => BackwardRows(b0, b1, dzI));
+    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI));
 
     // All T steps for batch rows [b0, b1), from the last: the carry holds da_{s+1} W_hh.
     private void BackwardRows(int b0, int b1, double[] da)

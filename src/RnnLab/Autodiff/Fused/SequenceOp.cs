@@ -94,39 +94,52 @@ internal abstract class SequenceOp
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>(b0, b1) over the batch rows in groups of 4 (the last group takes the rest), each group
-    /// on one thread, in one region: every thread takes the next group when it finishes one, so a slower core does fewer
-    /// (the two cores of a virtual machine are often not equally fast), and packs W_hh once for all its groups. One
-    /// thread, fewer than 8 rows, or more inputs than one K block: one call over all rows, outside any region. Either way
-    /// every product sums each element as a cell step over the whole batch does (<see cref="Gemm.SameSumsForAnyRows"/>),
-    /// so which thread runs which group changes no bit.
+    /// Runs <paramref name="body"/>(b0, b1, s0, s1), steps [s0, s1) of batch rows [b0, b1), over all rows and steps. The
+    /// rows go in groups of 4 (the last group takes the rest) and the steps in <paramref name="segments"/> runs, in one
+    /// region: every thread takes the next unit (segment by segment, group by group) when it finishes one, so a slower
+    /// core does fewer (the two cores of a virtual machine are often not equally fast: with whole groups as units the
+    /// fast one waited for the slow one's last group), and packs W_hh once for all its units. A unit starts after its
+    /// group's previous segment, which went out <c>groups</c> units earlier and has almost always finished. One thread,
+    /// fewer than 8 rows, or more inputs than one K block: one call over all rows and steps, outside any region. Either
+    /// way every product sums each element as a cell step over the whole batch does
+    /// (<see cref="Gemm.SameSumsForAnyRows"/>), so which thread runs which unit changes no bit.
     /// </summary>
-    protected void ForChunks(Action<int, int> body)
+    protected void ForChunks(int segments, Action<int, int, int, int> body)
     {
         int groups = B / 4;
         if (groups < 2 || Parallelism.MaxThreads == 1 || Parallelism.InRegion || !Gemm.SameSumsForAnyRows(4, I))
         {
-            using (PackScope.Open()) body(0, B);
+            using (PackScope.Open()) body(0, B, 0, T);
             return;
         }
-        int next = -1;                                                               // the last group taken
-        Parallelism.For(Math.Min(Parallelism.MaxThreads, groups), 8L * T * G * H * groups, (_, _) =>
+        segments = Math.Clamp(segments, 1, T);
+        int units = groups * segments, next = -1;                                    // the last unit taken
+        var segmentsDone = new int[groups];
+        Parallelism.For(Math.Min(Parallelism.MaxThreads, units), 8L * T * G * H * groups, (_, _) =>
         {
             using var packs = PackScope.Open();
-            for (int g; (g = Interlocked.Increment(ref next)) < groups;) body(4 * g, g == groups - 1 ? B : 4 * g + 4);
+            for (int u; (u = Interlocked.Increment(ref next)) < units;)
+            {
+                int q = u / groups, g = u % groups;
+                var wait = new SpinWait();
+                while (Volatile.Read(ref segmentsDone[g]) < q) wait.SpinOnce(sleep1Threshold: -1);
+                try { body(4 * g, g == groups - 1 ? B : 4 * g + 4, T * q / segments, T * (q + 1) / segments); }
+                finally { Volatile.Write(ref segmentsDone[g], q + 1); }                // also after an exception: no one waits forever
+            }
         });
     }
 
     /// <summary>
-    /// The forward's <see cref="ForChunks"/>: each chunk first copies its own rows of X into <see cref="Xp"/> (when that
-    /// is a copy in step order), so the copy is split over the threads and each thread first touches the rows it reads.
+    /// The forward's <see cref="ForChunks"/>, in segments of about a quarter of the steps: each unit first copies its
+    /// own rows and steps of X into <see cref="Xp"/> (when that is a copy in step order), so the copy is split over the
+    /// threads too.
     /// </summary>
-    protected void ForwardChunks(Action<int, int> body) => ForChunks((b0, b1) =>
+    protected void ForwardChunks(Action<int, int, int, int> body) => ForChunks(4, (b0, b1, s0, s1) =>
     {
         if (!ReferenceEquals(Xp, X.Data))
-            for (int s = 0; s < T; s++)
+            for (int s = s0; s < s1; s++)
                 for (int b = b0; b < b1; b++) Array.Copy(X.Data, RowY(Time(s), b) * I, Xp, (s * B + b) * I, I);
-        body(b0, b1);
+        body(b0, b1, s0, s1);
     });
 
     /// <summary>An optional input as a list of zero or one tensors.</summary>
@@ -253,8 +266,8 @@ internal abstract class SequenceOp
         int rows = T * B;
         if (WHh.RequiresGrad) Gemm.Run(true, false, G, H, rows, dzH, 0, Hs, 0, WHh.GradBuffer(), 0);
         if (WIh.RequiresGrad) Gemm.Run(true, false, G, I, rows, dzI, 0, Xp, 0, WIh.GradBuffer(), 0);
-        if (BIh.RequiresGrad) AddColumnSums(dzI, rows, G, BIh.GradBuffer());
-        if (BHh.RequiresGrad) AddColumnSums(dzH, rows, G, BHh.GradBuffer());
+        if (BIh.RequiresGrad) CellOps.AddColumnSums(dzI, rows, G, BIh.GradBuffer());
+        if (BHh.RequiresGrad) CellOps.AddColumnSums(dzH, rows, G, BHh.GradBuffer());
         if (!X.RequiresGrad) return;
         var dx = X.GradBuffer();
         if (ReferenceEquals(Xp, X.Data)) { Gemm.Run(false, false, rows, I, G, dzI, 0, WIh.Data, 0, dx, 0); return; }
@@ -265,11 +278,4 @@ internal abstract class SequenceOp
                 Gemm.Axpy(1, dxp.AsSpan((s * B + b) * I, I), dx.AsSpan(RowY(Time(s), b) * I, I));
         CellOps.Return(dxp);
     }
-
-    // target[j] += Σ_r d[r, j], rows in order; columns split over threads (each element summed by one thread).
-    private static void AddColumnSums(double[] d, int rows, int cols, double[] target) =>
-        Parallelism.For(cols, rows, (j0, j1) =>
-        {
-            for (int r = 0; r < rows; r++) Gemm.Axpy(1, d.AsSpan(r * cols + j0, j1 - j0), target.AsSpan(j0, j1 - j0));
-        });
 }
