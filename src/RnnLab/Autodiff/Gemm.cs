@@ -274,7 +274,10 @@ internal static class Gemm
         else ArrayPool<double>.Shared.Return(bp);
     }
 
-    // C += op(A) · Bp for a packed panel Bp, row blocks of four split over threads.
+    // C += op(A) · Bp for a packed panel Bp, row blocks of four split over threads. Every piece streams all of Bp once
+    // per K block; when K spans several blocks (a weight gradient over a whole sequence: Bp of 2 MB in W1, more than a
+    // core's cache), one piece per thread, since each further piece would read Bp from memory again (four per thread
+    // made W1's dW_hh 12 % slower on two threads).
     private static unsafe void Multiply(int m, int n, int n8, int k, Operand a, double[] bp, double[] c, int cOffset)
     {
         int blocks = (m + Mr - 1) / Mr;
@@ -283,7 +286,7 @@ internal static class Gemm
             int i0 = blk0 * Mr, i1 = Math.Min(m, blk1 * Mr);
             fixed (double* pa = a.Data, pb = bp, pc = c)
                 Panel(i0, i1, n, n8, k, pa + a.Offset, a.RowStride, a.ColStride, pb, pc + cOffset);
-        });
+        }, piecesPerThread: k > Kc ? 1 : 4);
     }
 
     // Rows [i0, i1) of C += op(A) · Bp. For each K block, each 8-column panel of Bp (kept in L1), each 4-row block:

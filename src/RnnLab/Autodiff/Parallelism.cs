@@ -26,10 +26,14 @@ public static class Parallelism
 
     internal static bool InRegion { get => _inRegion; set => _inRegion = value; }
 
-    /// <summary>Runs <paramref name="body"/>(start, end) over [0, count) in contiguous pieces, in parallel when worth it.</summary>
-    internal static void For(int count, long workPerItem, Action<int, int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>(start, end) over [0, count) in contiguous pieces, in parallel when worth it: up to
+    /// <paramref name="piecesPerThread"/> pieces per thread (fewer when each piece reads a large shared operand that does
+    /// not stay in cache from one piece to the next).
+    /// </summary>
+    internal static void For(int count, long workPerItem, Action<int, int> body, int piecesPerThread = PiecesPerThread)
     {
-        int pieces = Pieces(count, workPerItem);
+        int pieces = Pieces(count, workPerItem, piecesPerThread);
         if (pieces <= 1) { body(0, count); return; }
         RunPieces(new Region(count, pieces, body));
     }
@@ -40,7 +44,7 @@ public static class Parallelism
     /// </summary>
     internal static void For<TBody>(int count, long workPerItem, TBody body) where TBody : struct, IRangeBody
     {
-        int pieces = Pieces(count, workPerItem);
+        int pieces = Pieces(count, workPerItem, PiecesPerThread);
         if (pieces <= 1) { body.Run(0, count); return; }
         ForPieces(count, pieces, body);
     }
@@ -63,13 +67,14 @@ public static class Parallelism
         region.ThrowIfFailed();
     }
 
-    // How many pieces to cut `count` items into: up to PiecesPerThread per thread (enough to even out cores of different
-    // speeds), and at least 2^16 multiply-adds (say) per piece, below which handing work to another thread costs more
-    // than it saves.
-    private static int Pieces(int count, long workPerItem)
+    // Pieces per thread unless a kernel asks for fewer: enough to even out cores of different speeds.
+    private const int PiecesPerThread = 4;
+
+    // How many pieces to cut `count` items into: up to piecesPerThread per thread, and at least 2^16 multiply-adds (say)
+    // per piece, below which handing work to another thread costs more than it saves.
+    private static int Pieces(int count, long workPerItem, int piecesPerThread)
     {
         const long minWorkPerPiece = 1 << 16;
-        const int piecesPerThread = 4;
         if (_inRegion || MaxThreads == 1) return 1;
         return (int)Math.Min(Math.Min((long)piecesPerThread * MaxThreads, count), Math.Max(1, count * workPerItem / minWorkPerPiece));
     }
