@@ -34,7 +34,7 @@ internal sealed class GruSequenceOp : SequenceOp
                                         Tensor wIh /* [3H, I] */, Tensor wHh /* [3H, H] */, Tensor bIh /* [3H] */, Tensor bHh /* [3H] */)
     {
         var op = new GruSequenceOp(x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh);
-        op.ForwardChunks(op.ForwardRows);
+        op.ForwardUnits(op.ForwardRows);
         op.Record([x, .. Given(h0), wIh, wHh, bIh, bHh], op._gates);
         return op;
     }
@@ -78,7 +78,7 @@ internal sealed class GruSequenceOp : SequenceOp
         ];
     }
 
-    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI, dzH));
+    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForUnits(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI, dzH));
 
     // All T steps for batch rows [b0, b1), from the last: the carry holds dh_{s+1} ⊙ z_{s+1} + dGH_{s+1} W_hh.
     private void BackwardRows(int b0, int b1, double[] dgi, double[] dgh)

@@ -40,7 +40,7 @@ internal sealed class LstmSequenceOp : SequenceOp
                                          Tensor wIh /* [4H, I] */, Tensor wHh /* [4H, H] */, Tensor bIh /* [4H] */, Tensor bHh /* [4H] */)
     {
         var op = new LstmSequenceOp(x, batchFirst, reverse, h0, c0, wIh, wHh, bIh, bHh);
-        op.ForwardChunks(op.ForwardRows);
+        op.ForwardUnits(op.ForwardRows);
         op.Record([x, .. Given(h0), .. Given(c0), wIh, wHh, bIh, bHh], op._gates, op._c);
         return op;
     }
@@ -88,7 +88,7 @@ internal sealed class LstmSequenceOp : SequenceOp
         ];
     }
 
-    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI));
+    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForUnits(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI));
 
     // All T steps for batch rows [b0, b1), from the last: the carries hold what step s + 1 passes back to step s.
     private void BackwardRows(int b0, int b1, double[] dz)

@@ -33,7 +33,7 @@ internal sealed class RnnSequenceOp : SequenceOp
                                         Tensor wIh /* [H, I] */, Tensor wHh /* [H, H] */, Tensor bIh /* [H] */, Tensor bHh /* [H] */, bool relu)
     {
         var op = new RnnSequenceOp(x, batchFirst, reverse, h0, wIh, wHh, bIh, bHh, relu);
-        op.ForwardChunks(op.ForwardRows);
+        op.ForwardUnits(op.ForwardRows);
         op.Record([x, .. Given(h0), wIh, wHh, bIh, bHh], op._a);
         return op;
     }
@@ -68,7 +68,7 @@ internal sealed class RnnSequenceOp : SequenceOp
         return [Tensor.Wrap(CopyH(t), shape), Tensor.Wrap(CopyStep(_a, s, H, 0), shape)];
     }
 
-    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForChunks(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI));
+    protected override void BackwardSteps(double[] dzI, double[] dzH) => ForUnits(1, (b0, b1, _, _) => BackwardRows(b0, b1, dzI));
 
     // All T steps for batch rows [b0, b1), from the last: the carry holds da_{s+1} W_hh.
     private void BackwardRows(int b0, int b1, double[] da)

@@ -42,7 +42,7 @@ internal abstract class SequenceOp
     private readonly int _totalCount;
     private readonly Tensor[]?[] _steps;       // per s: the step's tensors once a user read them
     private readonly double[]?[] _totals;      // per state quantity, [T·B, H]: ∂L/∂(it) of the steps nobody read before Backward()
-    private bool _totalsFresh;                  // in the first Backward(), until every chunk has zeroed its rows of the totals
+    private bool _totalsFresh;                  // in the first Backward(), until every unit has zeroed its rows of the totals
     private readonly List<double[]> _scratch = [];   // given back (RecycledArrays.Return) when the node is freed
     private Node? _node;
 
@@ -60,7 +60,7 @@ internal abstract class SequenceOp
         _totals = new double[]?[totalCount];
         Output = Tensor.Wrap(RecycledArrays.Uninitialized(T * B * H), batchFirst ? [B, T, H] : [T, B, H]);   // every value is written
 
-        Xp = !batchFirst && !reverse ? x.Data : Scratch(T * B * I);                 // filled by ForwardChunks
+        Xp = !batchFirst && !reverse ? x.Data : Scratch(T * B * I);                 // filled by ForwardUnits
         Hs = Scratch((T + 1) * B * H);
         if (h0 is null) Array.Clear(Hs, 0, B * H);
         else Array.Copy(h0.Data, Hs, B * H);
@@ -104,7 +104,7 @@ internal abstract class SequenceOp
     /// way every product sums each element as a cell step over the whole batch does
     /// (<see cref="Gemm.SameSumsForAnyRows"/>), so which thread runs which unit changes no bit.
     /// </summary>
-    protected void ForChunks(int segments, Action<int, int, int, int> body)
+    protected void ForUnits(int segments, Action<int, int, int, int> body)
     {
         int groups = B / 4;
         if (groups < 2 || Parallelism.MaxThreads == 1 || Parallelism.InRegion || !Gemm.SameSumsForAnyRows(4, I))
@@ -130,11 +130,11 @@ internal abstract class SequenceOp
     }
 
     /// <summary>
-    /// The forward's <see cref="ForChunks"/>, in segments of about a quarter of the steps: each unit first copies its
+    /// The forward's <see cref="ForUnits"/>, in segments of about a quarter of the steps: each unit first copies its
     /// own rows and steps of X into <see cref="Xp"/> (when that is a copy in step order), so the copy is split over the
     /// threads too.
     /// </summary>
-    protected void ForwardChunks(Action<int, int, int, int> body) => ForChunks(4, (b0, b1, s0, s1) =>
+    protected void ForwardUnits(Action<int, int, int, int> body) => ForUnits(4, (b0, b1, s0, s1) =>
     {
         if (!ReferenceEquals(Xp, X.Data))
             for (int s = s0; s < s1; s++)
@@ -214,7 +214,7 @@ internal abstract class SequenceOp
     /// <summary>
     /// Where the total ∂L/∂(state quantity q) of step s accumulates: the step tensor's Grad if a user read it
     /// (index b·H + j from offset 0), else the totals buffer (offset s·B·H). It already holds earlier contributions.
-    /// The totals buffer is allocated uninitialised: in the first Backward() each chunk zeroes its own rows of step s
+    /// The totals buffer is allocated uninitialised: in the first Backward() each unit zeroes its own rows of step s
     /// here, on its own thread, just before it adds to them (so the threads share the first touch of the fresh pages).
     /// </summary>
     protected (double[] Array, int Offset) Accumulator(int s, int q, int b0, int b1)
@@ -252,7 +252,7 @@ internal abstract class SequenceOp
     }
 
     /// <summary>
-    /// Adds ∂L/∂h_{−1} (one chunk's rows of the recurrent carry after step 0) to the initial state's gradient.
+    /// Adds ∂L/∂h_{−1} (one group's rows of the recurrent carry after step 0) to the initial state's gradient.
     /// </summary>
     protected static void AddToInitial(Tensor? initial, double[] carry, int b0, int b1, int hidden)
     {
