@@ -6,9 +6,18 @@ using RnnLab.Training;
 namespace RnnLab.Tests.Performance;
 
 /// <summary>
+/// Tests that count on what the garbage collector does between two of their lines run alone, never beside other tests:
+/// another test's collection in between (a GC.Collect, or one RecycledArrays forces) would trim the free list, so an
+/// array one collection put there could be gone at the next line (seen once in ~30 runs of the whole suite).
+/// </summary>
+[CollectionDefinition(nameof(GarbageCollectorCollection), DisableParallelization = true)]
+public sealed class GarbageCollectorCollection;
+
+/// <summary>
 /// Large arrays are reused only once nothing can reach them: an array a tensor, a gradient or a bare variable still
 /// holds keeps its values through any amount of churn and collections, and a dropped one is handed out again.
 /// </summary>
+[Collection(nameof(GarbageCollectorCollection))]
 public sealed class RecycledArraysTests
 {
     private const int Large = 20_000;   // doubles: above the large-object size (10,625)
