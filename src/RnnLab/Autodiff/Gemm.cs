@@ -86,21 +86,21 @@ internal static class Gemm
 
     // C[i, :] += Σ_{p: A[i,p] ≠ 0} A[i, p] · op(B)[p, :]   — one pass over A, one row AXPY per non-zero; rows split over
     // threads (a whole sequence's one-hot inputs times W_ihᵀ is thousands of row gathers). When op(B) is transposed
-    // (x W_ihᵀ) and there are more rows than twice its K (a one-hot row gathers one column: copying op(B) costs K
-    // columns), op(B) is first copied row-major, so that each non-zero adds a contiguous row instead of gathering a
-    // strided column: the same multiply-adds.
+    // (x W_ihᵀ), it is first packed row-major (PackB), so that each non-zero adds a contiguous row instead of gathering
+    // a strided column (512 cache lines per row in W1): when there are more rows than twice its K (a one-hot row gathers
+    // one column, packing copies K of them), or inside a PackScope, where a recurrent layer's forward packs it once for
+    // all its steps. The same multiply-adds either way.
     private static void Sparse(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
-        double[]? rowMajor = null;
-        if (b.ColStride != 1 && m >= 2 * k)
+        double[]? panel = null;
+        if (b.ColStride != 1 && (m >= 2 * k || PackScope.Current is not null))
         {
-            rowMajor = ArrayPool<double>.Shared.Rent(k * n);
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++) rowMajor[p * n + j] = b[p, j];
-            b = new Operand(rowMajor, 0, n, 1);
+            int n8 = (n + Nr - 1) / Nr * Nr;
+            panel = PackB(b, k, n, n8);
+            b = new Operand(panel, 0, n8, 1);
         }
         Parallelism.For(m, k + 2L * n, new SparseRows(a, b, c, cOffset, n, k));
-        if (rowMajor is not null) ArrayPool<double>.Shared.Return(rowMajor);
+        if (panel is not null) ReleasePanel(panel);
     }
 
     private readonly struct SparseRows(Operand a, Operand b, double[] c, int cOffset, int n, int k) : IRangeBody
@@ -244,17 +244,22 @@ internal static class Gemm
         }
     }
 
-    // Packs op(B) into bp as K rows of N8 = ⌈N/8⌉·8 values (zero padded), then runs the micro-kernel over row blocks in parallel.
-    // Inside a PackScope (a recurrent layer's forward) a panel packed earlier from the same operand is reused.
-    private static unsafe void Blocked(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
+    // Packs op(B) (PackB), then runs the micro-kernel over row blocks in parallel.
+    private static void Blocked(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
         int n8 = (n + Nr - 1) / Nr * Nr;
+        var bp = PackB(b, k, n, n8);
+        Multiply(m, n, n8, k, a, bp, c, cOffset);
+        ReleasePanel(bp);
+    }
+
+    // op(B) as K rows of N8 = ⌈N/8⌉·8 values (zero padded), a row-major panel. Inside a PackScope (a recurrent layer's
+    // forward) a panel packed earlier from the same operand is reused, and a new one is kept by the scope; otherwise it
+    // is rented from the pool, and ReleasePanel gives it back.
+    private static double[] PackB(Operand b, int k, int n, int n8)
+    {
         var scope = PackScope.Current;
-        if (scope is not null && scope.TryGet(b.Data, b.Offset, b.RowStride, b.ColStride, k, n, out var packed))
-        {
-            Multiply(m, n, n8, k, a, packed, c, cOffset);
-            return;
-        }
+        if (scope is not null && scope.TryGet(b.Data, b.Offset, b.RowStride, b.ColStride, k, n, out var packed)) return packed;
         var bp = ArrayPool<double>.Shared.Rent(k * n8);
         for (int p = 0; p < k; p++) bp.AsSpan(p * n8 + n, n8 - n).Clear();
         if (b.ColStride == 1)
@@ -269,9 +274,14 @@ internal static class Gemm
                     for (int p = p0; p < p1; p++) bp[p * n8 + j] = b.Data[src + p];
                 }
             }
-        Multiply(m, n, n8, k, a, bp, c, cOffset);
-        if (scope is not null) scope.Add(b.Data, b.Offset, b.RowStride, b.ColStride, k, n, bp);
-        else ArrayPool<double>.Shared.Return(bp);
+        scope?.Add(b.Data, b.Offset, b.RowStride, b.ColStride, k, n, bp);
+        return bp;
+    }
+
+    // Gives a panel from PackB back to the pool, unless the open PackScope keeps it.
+    private static void ReleasePanel(double[] panel)
+    {
+        if (PackScope.Current is null) ArrayPool<double>.Shared.Return(panel);
     }
 
     // C += op(A) · Bp for a packed panel Bp, row blocks of four split over threads. Every piece streams all of Bp once
