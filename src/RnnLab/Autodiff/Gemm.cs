@@ -296,7 +296,7 @@ internal static class Gemm
             int i0 = blk0 * Mr, i1 = Math.Min(m, blk1 * Mr);
             fixed (double* pa = a.Data, pb = bp, pc = c)
                 Panel(i0, i1, n, n8, k, pa + a.Offset, a.RowStride, a.ColStride, pb, pc + cOffset);
-        }, piecesPerThread: k > Kc ? 1 : 4);
+        }, piecesPerThread: k > Kc ? 1 : Parallelism.PiecesPerThread);
     }
 
     // Rows [i0, i1) of C += op(A) · Bp. For each K block, each 8-column panel of Bp (kept in L1), each 4-row block:

@@ -68,7 +68,7 @@ public static class Parallelism
     }
 
     // Pieces per thread unless a kernel asks for fewer: enough to even out cores of different speeds.
-    private const int PiecesPerThread = 4;
+    internal const int PiecesPerThread = 4;
 
     // How many pieces to cut `count` items into: up to piecesPerThread per thread, and at least 2^16 multiply-adds (say)
     // per piece, below which handing work to another thread costs more than it saves.
