@@ -79,9 +79,20 @@ internal static class Gemm
             if (span[i] != 0) nonZero++;
         if (nonZero > 8) return false;
         int limit = count / 8;
-        for (int i = 64; i < span.Length; i++)
-            if (span[i] != 0 && ++nonZero > limit) return false;
+        for (int i = 64; i < span.Length; i += 1024)
+            if ((nonZero += NonZeros(span.Slice(i, Math.Min(1024, span.Length - i)))) > limit) return false;
         return true;
+    }
+
+    // How many values are not 0 (NaN counts; −0 does not), four at a time.
+    private static int NonZeros(ReadOnlySpan<double> x)
+    {
+        int count = 0, i = 0;
+        for (; i + 4 <= x.Length; i += 4)
+            count += BitOperations.PopCount(~Vector256.Equals(Vector256.Create(x.Slice(i, 4)), Vector256<double>.Zero).ExtractMostSignificantBits() & 0xF);
+        for (; i < x.Length; i++)
+            if (x[i] != 0) count++;
+        return count;
     }
 
     // C[i, :] += Σ_{p: A[i,p] ≠ 0} A[i, p] · op(B)[p, :]   — one pass over A, one row AXPY per non-zero; rows split over
@@ -244,12 +255,15 @@ internal static class Gemm
         }
     }
 
-    // Packs op(B) (PackB), then runs the micro-kernel over row blocks in parallel.
+    // Packs op(B) (PackB), then runs the micro-kernel over row blocks in parallel. An op(B) that already is such a panel
+    // (not transposed, rows of a multiple of 8 values one after another: H in dW_hh += dZᵀ H, W_hh in dh = dZ W_hh) is
+    // read where it is: copying it would only move the same values.
     private static void Blocked(int m, int n, int k, Operand a, Operand b, double[] c, int cOffset)
     {
+        if (b.ColStride == 1 && b.RowStride == n && n % Nr == 0) { Multiply(m, n, n, k, a, b.Data, b.Offset, c, cOffset); return; }
         int n8 = (n + Nr - 1) / Nr * Nr;
         var bp = PackB(b, k, n, n8);
-        Multiply(m, n, n8, k, a, bp, c, cOffset);
+        Multiply(m, n, n8, k, a, bp, 0, c, cOffset);
         ReleasePanel(bp);
     }
 
@@ -284,18 +298,18 @@ internal static class Gemm
         if (PackScope.Current is null) ArrayPool<double>.Shared.Return(panel);
     }
 
-    // C += op(A) · Bp for a packed panel Bp, row blocks of four split over threads. Every piece streams all of Bp once
+    // C += op(A) · Bp for a panel Bp (from bp[bpOffset]), row blocks of four split over threads. Every piece streams all of Bp once
     // per K block; when K spans several blocks (a weight gradient over a whole sequence: Bp of 2 MB in W1, more than a
     // core's cache), one piece per thread, since each further piece would read Bp from memory again (four per thread
     // made W1's dW_hh 12 % slower on two threads).
-    private static unsafe void Multiply(int m, int n, int n8, int k, Operand a, double[] bp, double[] c, int cOffset)
+    private static unsafe void Multiply(int m, int n, int n8, int k, Operand a, double[] bp, int bpOffset, double[] c, int cOffset)
     {
         int blocks = (m + Mr - 1) / Mr;
         Parallelism.For(blocks, (long)Mr * n * k, (blk0, blk1) =>
         {
             int i0 = blk0 * Mr, i1 = Math.Min(m, blk1 * Mr);
             fixed (double* pa = a.Data, pb = bp, pc = c)
-                Panel(i0, i1, n, n8, k, pa + a.Offset, a.RowStride, a.ColStride, pb, pc + cOffset);
+                Panel(i0, i1, n, n8, k, pa + a.Offset, a.RowStride, a.ColStride, pb + bpOffset, pc + cOffset);
         }, piecesPerThread: k > Kc ? 1 : Parallelism.PiecesPerThread);
     }
 

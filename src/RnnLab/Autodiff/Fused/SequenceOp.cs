@@ -266,8 +266,13 @@ internal abstract class SequenceOp
         int rows = T * B;
         if (WHh.RequiresGrad) Gemm.Run(true, false, G, H, rows, dzH, 0, Hs, 0, WHh.GradBuffer(), 0);
         if (WIh.RequiresGrad) Gemm.Run(true, false, G, I, rows, dzI, 0, Xp, 0, WIh.GradBuffer(), 0);
-        if (BIh.RequiresGrad) CellOps.AddColumnSums(dzI, rows, G, BIh.GradBuffer());
-        if (BHh.RequiresGrad) CellOps.AddColumnSums(dzH, rows, G, BHh.GradBuffer());
+        var biasSums = new List<(double[] D, double[] Db)>(2);
+        if (BIh.RequiresGrad) biasSums.Add((dzI, BIh.GradBuffer()));
+        if (BHh.RequiresGrad) biasSums.Add((dzH, BHh.GradBuffer()));
+        Parallelism.For(biasSums.Count, (long)rows * G, (first, end) =>                  // the two on two threads, each
+        {                                                                               // summed in row order (the same bits)
+            for (int q = first; q < end; q++) CellOps.AddColumnSums(biasSums[q].D, rows, G, biasSums[q].Db);
+        });
         if (!X.RequiresGrad) return;
         var dx = X.GradBuffer();
         if (ReferenceEquals(Xp, X.Data)) { Gemm.Run(false, false, rows, I, G, dzI, 0, WIh.Data, 0, dx, 0); return; }
