@@ -16,10 +16,10 @@ if (options.Scaling)
 {
     var w1 = new CharLstmTrainStep();
     var (oneOn, two) = Timing.SecondsPerCallAlternating(w1.Step, options.Seconds);
-    double one = oneOn.Average();
+    double one = oneOn.Average(p => p.Seconds), fastest = oneOn.Min(p => p.Seconds);
     Console.WriteLine($"W1 char-LSTM train step, 1 and 2 threads alternating: {one * 1e3:F2} ms/step on 1 " +
-                      $"({string.Join(", ", oneOn.Select((s, c) => $"cpu{c} {s * 1e3:F2}"))}), {two * 1e3:F2} ms/step on 2, " +
-                      $"speed-up {one / two:F2}x ({oneOn.Min() / two:F2}x against the fastest cpu)");
+                      $"({string.Join(", ", oneOn.Select(p => $"cpu{p.Cpu} {p.Seconds * 1e3:F2}"))}), {two * 1e3:F2} ms/step on 2, " +
+                      $"speed-up {one / two:F2}x ({fastest / two:F2}x against the fastest cpu)");
     Console.WriteLine($"W1 peak working set: {Timing.PeakWorkingSetMegabytes():F0} MB");
 }
 else if (options.Runs("W1"))

@@ -21,12 +21,12 @@ internal static class Timing
     /// <summary>
     /// The same call on 1 thread and on 2 in alternating blocks of <paramref name="blockSeconds"/>, the 1-thread blocks
     /// pinned to each processor in turn, until each processor and the 2 threads have run <paramref name="minSeconds"/>;
-    /// mean seconds per call on 1 thread per processor, and on 2 threads. All then see the same machine: on a virtual
-    /// machine one vCPU can run 30 % slower than the other for seconds at a time (another tenant's thread on the same
-    /// physical core), and runs one after the other can fall into different such phases, or a 1-thread run onto
-    /// either vCPU.
+    /// mean seconds per call on 1 thread on each processor (by number), and on 2 threads. All then see the same
+    /// machine: on a virtual machine one vCPU can run 30 % slower than the other for seconds at a time (another
+    /// tenant's thread on the same physical core), and runs one after the other can fall into different such phases,
+    /// or a 1-thread run onto either vCPU.
     /// </summary>
-    public static (double[] OneThreadOn, double TwoThreads) SecondsPerCallAlternating(Action call, double minSeconds, double blockSeconds = 0.5)
+    public static ((int Cpu, double Seconds)[] OneThreadOn, double TwoThreads) SecondsPerCallAlternating(Action call, double minSeconds, double blockSeconds = 0.5)
     {
         using var self = Process.GetCurrentProcess();
         nint all = Affinity(self);
@@ -44,11 +44,12 @@ internal static class Timing
             seconds[slot] += clock.Elapsed.TotalSeconds;
         }
         Pin(self, all);
-        return ([.. cpus.Select((_, k) => seconds[k] / calls[k])], seconds[^1] / calls[^1]);
+        return ([.. cpus.Select((cpu, k) => (cpu, seconds[k] / calls[k]))], seconds[^1] / calls[^1]);
     }
 
-    // The processors the benchmark may run on (on Linux .NET reads and sets the main thread's affinity, the thread that runs the calls; elsewhere
-    // the process's), as a bit mask; where .NET cannot pin, one pseudo-processor, and Pin does nothing.
+    // The processors the benchmark may run on, as a bit mask (on Linux .NET reads and sets the affinity of the main
+    // thread, which runs the calls; on Windows the process's). Where .NET cannot pin: processor 0 stands for "any", and
+    // Pin does nothing.
     private static nint Affinity(Process self) => OperatingSystem.IsLinux() || OperatingSystem.IsWindows() ? self.ProcessorAffinity : 1;
 
     private static void Pin(Process self, nint mask)
