@@ -26,9 +26,11 @@ namespace RnnLab.Autodiff;
 /// </para>
 /// <para>
 /// A loop that takes its arrays from here hardly allocates, so the GC seldom runs by itself: when a request finds no
-/// free array of its length and <see cref="CollectAfterBytes"/> more are in use than after the last collection, a full
-/// collection runs and waits for the finalizers first (W1: one every ~3 steps, as often as the GC ran by itself
-/// before). After each full collection, of each length at most as many free arrays are kept as were taken since the
+/// free array of its length and more are in use than after the last collection by <see cref="CollectAfterBytes"/>, a
+/// full collection runs and waits for the finalizers first (W1: one every ~2 steps, as often as the GC ran by itself
+/// before). That amount is 32 MB, or half of everything else on the heap when that is more: a full collection marks all
+/// of it, and a notebook kernel holds hundreds of MB (with 300 MB of other objects one took ~18 ms, and W1-sized
+/// training spent a fifth of its time in them at every 32 MB). After each full collection, of each length at most as many free arrays are kept as were taken since the
 /// collection before (none of a finished experiment's sizes), and at most <see cref="MaxFreeBytes"/> at any time.
 /// Contents of a reused array are whatever was left in it: <see cref="Uninitialized"/> is for callers that write every
 /// value, <see cref="Zeroed"/> clears.
@@ -37,10 +39,10 @@ namespace RnnLab.Autodiff;
 internal static class RecycledArrays
 {
     private const int MinLength = 85_000 / sizeof(double);
-    private const long CollectAfterBytes = 32L << 20, MaxFreeBytes = 128L << 20;
+    private const long MinCollectAfterBytes = 32L << 20, MaxFreeBytes = 128L << 20;
     private static readonly Dictionary<int, FreeList> Free = [];
     private static readonly ConditionalWeakTable<double[], Sentinel> Sentinels = new();
-    private static long _freeBytes, _inUse, _inUseAfterCollect;
+    private static long _freeBytes, _inUse, _inUseAfterCollect, _collectAfterBytes = MinCollectAfterBytes;
     private static int _trimmedAt;
 
     /// <summary>An array of exactly <paramref name="length"/> values with undefined contents: the caller writes every value.</summary>
@@ -103,11 +105,17 @@ internal static class RecycledArrays
         }
     }
 
-    private static void Collect()
+    /// <summary>How many more bytes may be in use than after the last full collection before the next one runs.</summary>
+    internal static long CollectAfterBytes => Interlocked.Read(ref _collectAfterBytes);
+
+    internal static void Collect()
     {
         GC.Collect();                                      // finds the dead arrays …
         GC.WaitForPendingFinalizers();                     // … and their sentinels put them on the free list
-        Interlocked.Exchange(ref _inUseAfterCollect, Interlocked.Read(ref _inUse));
+        long inUse = Interlocked.Read(ref _inUse);
+        Interlocked.Exchange(ref _inUseAfterCollect, inUse);
+        long others = GC.GetTotalMemory(forceFullCollection: false) - inUse - Interlocked.Read(ref _freeBytes);
+        Interlocked.Exchange(ref _collectAfterBytes, Math.Max(MinCollectAfterBytes, others / 2));
     }
 
     // After each full collection (the GC's or ours): keeps of each length at most as many free arrays as were taken

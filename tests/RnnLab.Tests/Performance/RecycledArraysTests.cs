@@ -149,6 +149,26 @@ public sealed class RecycledArraysTests
         Assert.False(IsAlive(weak));
     }
 
+    [Fact]
+    public void A_large_heap_spaces_the_collections_out()
+    {
+        Assert.True(HoldingOthers(megabytes: 480) >= 240L << 20, "half of 480 MB held elsewhere: at least 240 MB between collections");
+        RecycledArrays.Collect();                                      // the 480 MB are gone
+        Assert.True(RecycledArrays.CollectAfterBytes < 200L << 20, $"{RecycledArrays.CollectAfterBytes >> 20} MB after they went");
+    }
+
+    // RecycledArrays.CollectAfterBytes after a collection while the program holds `megabytes` of other arrays (as a
+    // notebook kernel holds its own objects).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long HoldingOthers(int megabytes)
+    {
+        var others = new double[megabytes / 8][];
+        for (int i = 0; i < others.Length; i++) others[i] = new double[1 << 20];
+        RecycledArrays.Collect();
+        GC.KeepAlive(others);
+        return RecycledArrays.CollectAfterBytes;
+    }
+
     // In a method of its own, so that no temporary in the test's frame keeps the array alive.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool IsAlive(WeakReference<double[]> weak) => weak.TryGetTarget(out _);
