@@ -298,10 +298,10 @@ internal static class Gemm
         if (PackScope.Current is null) ArrayPool<double>.Shared.Return(panel);
     }
 
-    // C += op(A) · Bp for a panel Bp (from bp[bpOffset]), row blocks of four split over threads. Every piece streams all of Bp once
-    // per K block; when K spans several blocks (a weight gradient over a whole sequence: Bp of 2 MB in W1, more than a
-    // core's cache), one piece per thread, since each further piece would read Bp from memory again (four per thread
-    // made W1's dW_hh 12 % slower on two threads).
+    // C += op(A) · Bp for a panel Bp (from bp[bpOffset]), row blocks of four split over threads. Every piece streams all
+    // of Bp once per K block; when K spans several blocks (a weight gradient over a whole sequence: Bp of 2 MB in W1,
+    // more than a core's cache), one piece per thread, since each further piece would read Bp from memory again (four
+    // per thread made W1's dW_hh 12 % slower on two threads).
     private static unsafe void Multiply(int m, int n, int n8, int k, Operand a, double[] bp, int bpOffset, double[] c, int cOffset)
     {
         int blocks = (m + Mr - 1) / Mr;

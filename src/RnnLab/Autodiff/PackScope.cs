@@ -6,8 +6,9 @@ namespace RnnLab.Autodiff;
 /// While open (on this thread), the matrix multiply keeps each op(B) panel it packs and reuses it when the same array
 /// is multiplied again with the same offset, shape and layout: a recurrent layer's forward multiplies by the same W_hhᵀ
 /// (and gathers rows of the same W_ihᵀ for one-hot inputs) at every time step, and packing (a transposed copy of the
-/// whole weight) would otherwise be redone T times, on one thread. Only for code that does not change an operand's values while the scope is open (a layer's forward
-/// reads its weights, never writes them). Disposing gives the panels back.
+/// whole weight) would otherwise be redone T times, on one thread. Only for code that does not change an operand's
+/// values while the scope is open (a layer's forward reads its weights, never writes them). Disposing gives the panels
+/// back.
 /// </summary>
 internal sealed class PackScope : IDisposable
 {

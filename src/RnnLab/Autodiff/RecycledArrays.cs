@@ -30,8 +30,9 @@ namespace RnnLab.Autodiff;
 /// full collection runs and waits for the finalizers first (W1: one every ~2 steps, as often as the GC ran by itself
 /// before). That amount is 32 MB, or half of everything else on the heap when that is more: a full collection marks all
 /// of it, and a notebook kernel holds hundreds of MB of its own (W1-sized training beside 170 MB of small objects, on
-/// the server GC a kernel uses, spent 27 of its 64–68 ms per step in collections at every 32 MB; 7–13 of 42–49 now). After each full collection, of each length at most as many free arrays are kept as were taken since the
-/// collection before (none of a finished experiment's sizes), and at most <see cref="MaxFreeBytes"/> at any time.
+/// the server GC a kernel uses, spent 27 of its 64–68 ms per step in collections at every 32 MB; 7–13 of 42–49 now).
+/// After each full collection, of each length at most as many free arrays are kept as were taken since the collection
+/// before (none of a finished experiment's sizes), and at most <see cref="MaxFreeBytes"/> at any time.
 /// Contents of a reused array are whatever was left in it: <see cref="Uninitialized"/> is for callers that write every
 /// value, <see cref="Zeroed"/> clears.
 /// </para>
